@@ -1,0 +1,289 @@
+"""Whole-build benchmark: floor, cold build, no-op rebuild, one post edited, peak memory.
+
+    python bench/bench_build.py [--posts 1000] [--keep DIR] [--seed 0]
+
+Generates a corpus with bench/corpus.py, then measures
+
+  floor      markdown-it-py alone (commonmark + table + strikethrough) rendering the same
+             bodies, frontmatter stripped, in this process (best of 3): the cost nobody can
+             avoid;
+  cold       `python build.py --root DIR` after deleting DIR/site and DIR/.cache;
+  no-op      the same command again, nothing changed;
+  one edit   bench/corpus.edit_one() changes one sentence of one post, then the command again;
+  peak RSS   the peak of the summed VmRSS of the build process and all its descendants
+             (the process pool), sampled from /proc every ~10 ms during the cold build.
+
+Then it builds a copy of the edited content from scratch in a second root and checks that the
+incrementally rebuilt site is byte-for-byte the same. Builds run as subprocesses with this
+interpreter and cwd = the repository root, so interpreter start-up is part of each figure.
+
+Exit status 0 whatever the targets say (this is a report); 1 if a build command fails.
+"""
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import corpus  # noqa: E402  (bench/ is not a package)
+
+# Targets for N = 1000 posts (see bench/README.md).
+TARGET_COLD_S = 7.0
+TARGET_NOOP_S = 0.5
+TARGET_EDIT_S = 0.7
+TARGET_PEAK_MIB = 300.0
+TARGET_POSTS = 1000
+SAMPLE_S = 0.010
+
+
+# --- the floor -----------------------------------------------------------------------------
+def _strip_frontmatter(text: str) -> str:
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            return text[end + len("\n---\n"):]
+    return text
+
+
+def measure_floor(root: Path, repeat: int = 3) -> float:
+    """Seconds for markdown-it-py alone to render every post body under root/content.
+
+    The best of `repeat` passes: the floor is a reference, so it should not carry noise.
+    """
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    bodies = [_strip_frontmatter(p.read_text(encoding="utf-8"))
+              for p in sorted((root / "content").rglob("*.md"))]
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for body in bodies:
+            md.render(body)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+# --- memory of a process tree -------------------------------------------------------------
+def _children_map() -> dict[int, list[int]]:
+    """ppid -> [pid] for every process visible in /proc."""
+    kids: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:  # the process went away
+            continue
+        # "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) >= 2:
+            kids.setdefault(int(fields[1]), []).append(int(name))
+    return kids
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0  # gone, or a zombie (no VmRSS line)
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Summed VmRSS (KiB) of `pid` and all its descendants right now."""
+    kids = _children_map()
+    total, stack, seen = 0, [pid], set()
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        total += _rss_kib(p)
+        stack.extend(kids.get(p, ()))
+    return total
+
+
+class PeakSampler(threading.Thread):
+    """Samples tree_rss_kib(pid) every SAMPLE_S seconds until stop(); keeps the peak."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib, self.samples = pid, 0, 0
+        self._stop_event = threading.Event()
+
+    def run(self):
+        while not self._stop_event.is_set():
+            self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+            self.samples += 1
+            self._stop_event.wait(SAMPLE_S)
+
+    def stop(self):
+        self._stop_event.set()
+        self.join()
+
+
+# --- running the build ---------------------------------------------------------------------
+class BuildFailed(Exception):
+    pass
+
+
+def run_build(script: Path, root: Path, *, sample: bool = False):
+    """Run `python build.py --root root`; return (seconds, peak MiB or None, last output line)."""
+    cmd = [sys.executable, str(script), "--root", str(root)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = PeakSampler(proc.pid) if sample else None
+    if sampler:
+        sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - t0
+    if sampler:
+        sampler.stop()
+    text = (out + err).decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise BuildFailed(f"`{' '.join(cmd)}` exited with {proc.returncode}:\n{text[-4000:]}")
+    last = next((ln for ln in reversed(text.splitlines()) if ln.strip()), "")
+    peak = sampler.peak_kib / 1024 if sampler else None
+    return seconds, peak, last
+
+
+def clean(root: Path) -> None:
+    for name in ("site", ".cache"):
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def copy_source(src: Path, dst: Path) -> None:
+    """Copy a corpus root's sources (site.toml, content/, marker) into a fresh dst."""
+    shutil.rmtree(dst, ignore_errors=True)
+    dst.mkdir(parents=True)
+    shutil.copy2(src / "site.toml", dst / "site.toml")
+    if (src / corpus.MARKER).exists():
+        shutil.copy2(src / corpus.MARKER, dst / corpus.MARKER)
+    shutil.copytree(src / "content", dst / "content")
+
+
+def compare_trees(a: Path, b: Path) -> list[str]:
+    """Relative paths that differ between two folders (missing on one side or other bytes)."""
+    def files(root):
+        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+    fa, fb = files(a), files(b)
+    diff = [f"only in edited build: {p}" for p in sorted(fa - fb)]
+    diff += [f"only in clean build: {p}" for p in sorted(fb - fa)]
+    diff += [f"differs: {p}" for p in sorted(fa & fb)
+             if not filecmp.cmp(a / p, b / p, shallow=False)]
+    return diff
+
+
+# --- report --------------------------------------------------------------------------------
+def _row(name, value, unit, ratio, target):
+    if target is None:
+        verdict, tgt = "", ""
+    else:
+        verdict = "PASS" if value <= target else "FAIL"
+        tgt = f"<= {target:g} {unit}"
+    ratio_s = f"{ratio:8.2f}x" if ratio is not None else f"{'':9}"
+    return f"{name:<28}{value:9.2f} {unit:<4}{ratio_s}   {tgt:<14}{verdict}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark the whole build (see module docstring).")
+    ap.add_argument("--posts", type=int, default=TARGET_POSTS, help="number of posts (1000)")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="generate the corpus in DIR and keep it (and DIR-clean) afterwards")
+    ap.add_argument("--seed", type=int, default=0, help="corpus seed (0)")
+    ap.add_argument("--build-script", type=Path, default=REPO / "build.py",
+                    help="the build CLI to measure (default: build.py at the repository root)")
+    a = ap.parse_args(argv)
+
+    tmp = None
+    if a.keep:
+        root = a.keep.resolve()
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="bench-build-"))
+        root = tmp / "corpus"
+    ref = root.parent / (root.name + "-clean")
+    try:
+        return _run(a, root, ref)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run(a, root: Path, ref: Path) -> int:
+    n = a.posts
+    print(f"bench_build: {n} posts, seed {a.seed}, Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, root {root}")
+    t0 = time.perf_counter()
+    corpus.generate(root, n, seed=a.seed)
+    print(f"corpus generated in {time.perf_counter() - t0:.2f} s")
+
+    floor = measure_floor(root)
+    rows = [_row("floor (markdown-it only)", floor, "s", 1.0, None)]
+    script = a.build_script.resolve()
+    if not script.exists():
+        print("\n".join(["", *rows]))
+        print(f"\n{script} does not exist: nothing to build.")
+        return 1
+
+    notes = []
+    try:
+        clean(root)
+        cold, peak, last = run_build(script, root, sample=True)
+        notes.append(f"cold:     {last}")
+        noop, _, last = run_build(script, root)
+        notes.append(f"no-op:    {last}")
+        edited_path = corpus.edit_one(root, (n + 1) // 2)
+        edit, _, last = run_build(script, root)
+        notes.append(f"one edit: {last}")
+        copy_source(root, ref)
+        _, _, _ = run_build(script, ref)
+    except BuildFailed as e:
+        print("\n".join(["", *rows]))
+        print(f"\nbuild failed: {e}")
+        return 1
+
+    rows += [_row("cold build", cold, "s", cold / floor, TARGET_COLD_S),
+             _row("no-op rebuild", noop, "s", noop / floor, TARGET_NOOP_S),
+             _row("one post changed", edit, "s", edit / floor, TARGET_EDIT_S),
+             _row("peak RSS, cold (tree sum)", peak, "MiB", None, TARGET_PEAK_MIB)]
+    header = f"{'measure':<28}{'value':>9} {'':<4}{'x floor':>9}   {'target':<14}result"
+    print()
+    print(header)
+    print("-" * len(header))
+    print("\n".join(rows))
+    if n != TARGET_POSTS:
+        print(f"(targets are for {TARGET_POSTS} posts; this run has {n})")
+    diff = compare_trees(root / "site", ref / "site")
+    rel = edited_path.relative_to(root).as_posix()
+    if diff:
+        print(f"\nedited rebuild vs clean build ({rel} edited): {len(diff)} difference(s)")
+        for line in diff[:30]:
+            print(f"  {line}")
+        if len(diff) > 30:
+            print(f"  ... and {len(diff) - 30} more")
+    else:
+        print(f"\nedited rebuild vs clean build ({rel} edited): identical")
+    print("\nlast line of each build's output:")
+    print("\n".join(f"  {line}" for line in notes))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Build the site: `python build.py [build|serve|new|check] [options]`. Exit status 0 or 1."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+if sys.version_info < (3, 11):
+    sys.exit("this generator needs Python 3.11 or newer")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from engine import assemble, scaffold  # noqa: E402
+from engine.errors import BuildFailed  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__)
+    parser.add_argument("command", nargs="?", default="build",
+                        choices=("build", "serve", "new", "check"),
+                        help="build (default): write site/; serve: build, serve and rebuild on "
+                             "change; new: start a post; check: build everything, write nothing")
+    parser.add_argument("title", nargs="?", help="the new post's title (with `new`)")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the site folder (default .)")
+    parser.add_argument("--out", type=Path, help="output folder (default ROOT/site)")
+    parser.add_argument("--drafts", action="store_true", help="include posts with `draft: true`")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--no-cache", action="store_true", help="ignore and keep no cache")
+    parser.add_argument("--jobs", type=int, help="processes for rendering (default: all cores)")
+    parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default 8000)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    args = parser.parse_args(argv)
+    # Only our own loggers speak; libraries such as fontTools log chatty INFO lines.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("engine", "plugins"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING if args.quiet else logging.INFO)
+
+    if args.command == "new":
+        if not args.title:
+            parser.error("`new` needs a title: python build.py new \"My post\"")
+        try:
+            path = scaffold.new_post(args.root, args.title)
+        except FileExistsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"created {path}")
+        return 0
+    if args.command == "serve":
+        from engine import serve
+        return serve.run(args.root, args.out, port=args.port, drafts=True)
+    return run_build(args.root, args.out, drafts=args.drafts, strict=args.strict,
+                     use_cache=not args.no_cache, jobs=args.jobs, quiet=args.quiet,
+                     dry_run=args.command == "check")
+
+
+def run_build(root: Path, out: Path | None, *, quiet: bool = False, **options) -> int:
+    try:
+        summary = assemble.build(root, out, **options)
+    except BuildFailed as failed:
+        for problem in failed.problems:
+            print(problem.format("error"), file=sys.stderr)
+        print(f"build failed: {len(failed.problems)} error(s); the previous site was left as it was",
+              file=sys.stderr)
+        return 1
+    for warning in summary.warnings:
+        print(warning.format("warning"), file=sys.stderr)
+    if not quiet:
+        print(summary.line())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""A content-addressed cache on disk (one SQLite file), shared by the build's expensive steps.
+
+Keys are digests of everything that determines a value, so entries never go stale: a change
+produces a new key. Every value is stored with its SHA-256 and checked when read, so a
+corrupt or truncated entry is a miss (and is replaced), never a wrong page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import sqlite3
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS entries (
+    ns TEXT NOT NULL, key TEXT NOT NULL, digest BLOB NOT NULL, value BLOB NOT NULL,
+    PRIMARY KEY (ns, key))"""
+
+
+def digest(*parts: object) -> str:
+    """A stable key for `parts` (strings, bytes, numbers, tuples of them)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class Cache:
+    """`get`/`put` pickled values by (namespace, key). `path=None` keeps nothing on disk."""
+
+    def __init__(self, path: Path | None, *, readonly: bool = False):
+        self.path = path
+        self.readonly = readonly
+        self.hits = 0
+        self.misses = 0
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            self._db = self._open(path)
+
+    def _open(self, path: Path) -> sqlite3.Connection | None:
+        try:
+            if self.readonly:
+                if not path.exists():
+                    return None
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(_SCHEMA)
+            db.execute("SELECT count(*) FROM entries LIMIT 1").fetchone()
+            return db
+        except sqlite3.DatabaseError as exc:
+            if self.readonly:
+                return None
+            log.warning("cache %s is unreadable (%s); starting a new one", path, exc)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            db = sqlite3.connect(path)
+            db.execute(_SCHEMA)
+            return db
+
+    def get_many(self, ns: str, keys: list[str]) -> dict[str, object]:
+        """The values found for `keys`; corrupt entries are left out (and so rebuilt)."""
+        found: dict[str, object] = {}
+        if self._db is not None and keys:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                try:
+                    rows = self._db.execute(
+                        f"SELECT key, digest, value FROM entries WHERE ns=? AND key IN ({marks})",
+                        [ns, *chunk]).fetchall()
+                except sqlite3.DatabaseError as exc:
+                    log.warning("cache read failed (%s); rebuilding those entries", exc)
+                    rows = []
+                for key, stored, value in rows:
+                    if hashlib.sha256(value).digest() != stored:
+                        log.warning("cache entry %s/%s is corrupt; rebuilding it", ns, key[:12])
+                        continue
+                    try:
+                        found[key] = pickle.loads(value)
+                    except Exception:  # a truncated pickle is a miss, not a failure
+                        log.warning("cache entry %s/%s does not load; rebuilding it", ns, key[:12])
+        self.hits += len(found)
+        self.misses += len(keys) - len(found)
+        return found
+
+    def get(self, ns: str, key: str) -> object | None:
+        return self.get_many(ns, [key]).get(key)
+
+    def put_many(self, ns: str, items: dict[str, object]) -> None:
+        if self._db is None or self.readonly or not items:
+            return
+        rows = []
+        for key, value in items.items():
+            blob = pickle.dumps(value, protocol=5)
+            rows.append((ns, key, hashlib.sha256(blob).digest(), blob))
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+
+    def put(self, ns: str, key: str, value: object) -> None:
+        self.put_many(ns, {key: value})
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,149 @@
+"""Loads `site.toml` into a frozen `Config`, reporting every bad key at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildError, BuildFailed, Problem, source_line
+
+DIALECTS = ("auto", "modern", "legacy")
+CONV_STYLES = ("numerical", "arithmetic")
+
+
+@dataclass(frozen=True)
+class ConvDefaults:
+    style: str = "numerical"
+    frame_ms: int = 1000
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    title: str
+    description: str = ""
+    author: str = ""
+    base_url: str = ""
+    lang: str = "en"
+    theme: str = "default"
+    math_dialect: str = "auto"
+    feed_posts: int = 20
+    conv: ConvDefaults = field(default_factory=ConvDefaults)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under: '/' or e.g. '/blog/'."""
+        m = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+(/.*)?$", self.base_url)
+        return (m.group(1) or "/") if m else "/"
+
+
+_KEYS = {"title", "description", "author", "base_url", "lang", "theme", "math", "conv", "feed_posts"}
+_MATH_KEYS = {"dialect"}
+_CONV_KEYS = {"style", "frame_ms"}
+
+
+def load_config(root: Path) -> Config:
+    """Read `root/site.toml`. Raises BuildFailed listing every problem found."""
+    path = root / "site.toml"
+    rel = "site.toml"
+    if not path.is_file():
+        raise BuildFailed([Problem(
+            f"no site settings found at `{path}`; create it with at least `title = \"My blog\"` "
+            "(or run `python build.py new` in a fresh folder)", rel)])
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise BuildFailed([Problem(f"not valid TOML: {exc}; fix the syntax (strings need quotes)",
+                                   rel, line, source_line(text, line))]) from None
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        line = _key_line(text, key.split(".")[-1])
+        problems.append(Problem(message, rel, line, source_line(text, line)))
+
+    def check_keys(table: dict, allowed: set[str], prefix: str) -> None:
+        for key in sorted(set(table) - allowed):
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f"did you mean `{prefix}{close[0]}`?" if close else \
+                f"accepted keys are {', '.join(f'`{prefix}{k}`' for k in sorted(allowed))}"
+            bad(prefix + key, f"unknown setting `{prefix}{key}`; {hint}")
+
+    def string(key: str, default: str, required: bool = False) -> str:
+        value = data.get(key, default)
+        if key not in data and required:
+            problems.append(Problem(f"`{key}` is required; add a line like `{key} = \"My blog\"`", rel))
+        elif not isinstance(value, str):
+            bad(key, f"`{key}` must be a string in quotes, got {value!r}")
+            return default
+        return value
+
+    check_keys(data, _KEYS, "")
+    title = string("title", "", required=True)
+    base_url = string("base_url", "")
+    if base_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+        bad("base_url", f"`base_url` must be an absolute http(s) URL such as "
+                        f"\"https://user.github.io/blog/\" or empty, got {base_url!r}")
+    elif base_url and not base_url.endswith("/"):
+        base_url += "/"
+    theme = string("theme", "default")
+    if isinstance(theme, str) and not (root / "themes" / theme).is_dir() and theme != "default":
+        bad("theme", f"`theme` names a folder under `themes/`, but `themes/{theme}` does not exist")
+
+    math = data.get("math", {})
+    dialect = "auto"
+    if not isinstance(math, dict):
+        bad("math", "`math` must be a table, e.g. `[math]` then `dialect = \"auto\"`")
+    else:
+        check_keys(math, _MATH_KEYS, "math.")
+        dialect = math.get("dialect", "auto")
+        if dialect not in DIALECTS:
+            bad("math.dialect", f"`math.dialect` must be one of {', '.join(DIALECTS)}, got {dialect!r}")
+            dialect = "auto"
+
+    conv = data.get("conv", {})
+    conv_defaults = ConvDefaults()
+    if not isinstance(conv, dict):
+        bad("conv", "`conv` must be a table, e.g. `[conv]` then `style = \"numerical\"`")
+    else:
+        check_keys(conv, _CONV_KEYS, "conv.")
+        style = conv.get("style", "numerical")
+        frame_ms = conv.get("frame_ms", 1000)
+        if style not in CONV_STYLES:
+            bad("conv.style", f"`conv.style` must be one of {', '.join(CONV_STYLES)}, got {style!r}")
+            style = "numerical"
+        if not (isinstance(frame_ms, int) and not isinstance(frame_ms, bool) and 20 <= frame_ms <= 60000):
+            bad("conv.frame_ms", f"`conv.frame_ms` must be an integer number of milliseconds "
+                                 f"from 20 to 60000, got {frame_ms!r}")
+            frame_ms = 1000
+        conv_defaults = ConvDefaults(style, frame_ms)
+
+    feed_posts = data.get("feed_posts", 20)
+    if not (isinstance(feed_posts, int) and not isinstance(feed_posts, bool) and feed_posts > 0):
+        bad("feed_posts", f"`feed_posts` must be a positive integer, got {feed_posts!r}")
+        feed_posts = 20
+
+    if problems:
+        raise BuildFailed(problems)
+    return Config(root=root, title=title, description=string("description", ""),
+                  author=string("author", ""), base_url=base_url, lang=string("lang", "en"),
+                  theme=theme, math_dialect=dialect, feed_posts=feed_posts, conv=conv_defaults)
+
+
+def _key_line(text: str, key: str) -> int:
+    m = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=", text, re.M)
+    if m is None:
+        m = re.search(rf"^\s*\[{re.escape(key)}\]", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 0
+
+
+def _toml_error_line(message: str) -> int:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else 0
+
+
+__all__ = ["Config", "ConvDefaults", "load_config", "BuildError"]

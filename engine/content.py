@@ -1,0 +1,195 @@
+"""Discovers posts and pages, splits and validates their frontmatter into `Post` values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from .errors import BuildError, Problem, source_line
+
+try:  # libyaml is bundled in PyYAML's wheels; the pure-Python loader is ~10x slower
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+_FENCE = re.compile(r"^---[ \t]*$", re.M)
+KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math")
+_DIALECTS = ("auto", "modern", "legacy")
+
+
+@dataclass(frozen=True)
+class Post:
+    """One Markdown source, validated. `body_line` is the file line where the body starts."""
+
+    source: str                   # POSIX path relative to the site root
+    kind: str                     # "post" or "page"
+    title: str
+    url: str                      # site-relative, "" or ending with "/"
+    body: str
+    body_line: int
+    digest: str                   # sha256 of the file's bytes
+    date: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    description: str = ""
+    math_dialect: str = "auto"
+    bundle: tuple[str, ...] = ()  # files beside index.md, relative to its folder
+    url_line: int = 1             # the `path` or `slug` line, for messages about the URL
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+
+    @property
+    def folder(self) -> str:
+        return str(PurePosixPath(self.source).parent)
+
+
+def discover(root: Path) -> list[Path]:
+    """Every post (`content/posts/<slug>/index.md`) and page (`content/pages/*.md`), sorted."""
+    posts = sorted((root / "content" / "posts").glob("*/index.md"))
+    pages = sorted((root / "content" / "pages").glob("*.md"))
+    return posts + pages
+
+
+def load_post(root: Path, path: Path) -> Post:
+    """Read and validate one source file. Raises BuildError at the offending line."""
+    rel = path.relative_to(root).as_posix()
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BuildError(f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", rel, line) from None
+    text = text.removeprefix("\ufeff")
+    meta, body, body_line = _split(text, rel)
+    kind = "post" if rel.startswith("content/posts/") else "page"
+    warnings: list[Problem] = []
+
+    def fail(key: str, message: str) -> BuildError:
+        line = _key_line(text, key)
+        return BuildError(message, rel, line, source_line(text, line))
+
+    for key in sorted(set(meta) - set(KNOWN_KEYS)):
+        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(KNOWN_KEYS)}"
+        line = _key_line(text, key)
+        warnings.append(Problem(f"unknown frontmatter key `{key}` is ignored; {hint}", rel, line,
+                                source_line(text, line)))
+
+    title = meta.get("title")
+    if title is None or (isinstance(title, str) and not title.strip()):
+        raise fail("title", "frontmatter has no `title`; add a line like `title: My post` "
+                            "between the `---` lines")
+    if not isinstance(title, (str, int, float)) or isinstance(title, bool):
+        raise fail("title", f"`title` must be text, got {title!r}; put it in quotes")
+    date = _date(meta.get("date"), "date", fail)
+    if kind == "post" and date is None:
+        raise fail("title", "frontmatter has no `date`; add e.g. `date: 2024-05-01` "
+                            "(ISO 8601, time and zone optional)")
+    updated = _date(meta.get("updated"), "updated", fail)
+    slug = meta.get("slug", PurePosixPath(rel).parent.name if kind == "post" else PurePosixPath(rel).stem)
+    if not isinstance(slug, str) or not re.fullmatch(r"[\w.~-]+", slug) or slug in (".", ".."):
+        raise fail("slug", f"`slug` must be one URL segment of letters, digits, `-`, `_`, `.`, "
+                           f"got {slug!r}")
+    url = _url(meta["path"], fail) if "path" in meta else f"{slug}/"
+    tags = meta.get("tags", [])
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",") if t.strip()]
+    if not isinstance(tags, list) or not all(isinstance(t, (str, int)) and str(t).strip() for t in tags):
+        raise fail("tags", f"`tags` must be a list of names like `[numpy, math]`, got {tags!r}")
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        raise fail("draft", f"`draft` must be true or false, got {draft!r}")
+    description = meta.get("description", "")
+    if not isinstance(description, str):
+        raise fail("description", f"`description` must be text, got {description!r}")
+    dialect = _dialect(meta.get("math", "auto"), fail)
+    bundle: tuple[str, ...] = ()
+    if kind == "post":
+        folder = path.parent
+        bundle = tuple(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                              if p.is_file() and p != path and not p.name.startswith(".")))
+    return Post(source=rel, kind=kind, title=str(title).strip(), url=url, body=body,
+                body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), date=date,
+                updated=updated, tags=tuple(dict.fromkeys(str(t).strip() for t in tags)),
+                draft=draft, description=description.strip(), math_dialect=dialect,
+                bundle=bundle, warnings=tuple(warnings),
+                url_line=_key_line(text, "path" if "path" in meta else "slug"))
+
+
+def _split(text: str, rel: str) -> tuple[dict, str, int]:
+    if not text.startswith("---"):
+        raise BuildError("the file must start with YAML frontmatter between two `---` lines, "
+                         "e.g. `---`, `title: My post`, `date: 2024-05-01`, `---`", rel, 1,
+                         source_line(text, 1))
+    first = _FENCE.match(text)
+    end = _FENCE.search(text, first.end()) if first else None
+    if first is None or end is None:
+        raise BuildError("the frontmatter is not closed; add a line with only `---` after it",
+                         rel, 1, source_line(text, 1))
+    block = text[first.end():end.start()]
+    try:
+        meta = yaml.load(block, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        raise BuildError(f"frontmatter is not valid YAML: {exc.problem or exc}; check quotes "
+                         "and indentation (values with `:` need quotes)", rel, line,
+                         source_line(text, line)) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise BuildError("frontmatter must be `key: value` lines", rel, 2, source_line(text, 2))
+    body_start = end.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    return meta, text[body_start:], body_line
+
+
+def _date(value, key: str, fail) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise fail(key, f"`{key}` must be an ISO 8601 date such as `2017-01-20`, "
+                    f"`2017-01-20 22:12` or `2017-01-20T22:12:03.284Z`, got {value!r}")
+
+
+def _url(value, fail) -> str:
+    if not isinstance(value, str) or not value.strip("/ "):
+        raise fail("path", f"`path` must be a permalink such as `/my-post/`, got {value!r}")
+    parts = [p for p in value.strip().strip("/").split("/") if p]
+    if any(p in (".", "..") for p in parts) or re.search(r"[\\?#<>\"\s\x00-\x1f]", value.strip()):
+        raise fail("path", f"`path` {value!r} would leave the site folder or is not a clean URL; "
+                           "use plain segments such as `/2017/my-post/` (no `..`, `?`, `#`, spaces)")
+    if parts[-1].endswith(".html"):
+        raise fail("path", f"`path` {value!r} names a file; use a folder such as "
+                           f"`/{'/'.join(parts[:-1] + [parts[-1][:-5]])}/` (pages are written as index.html)")
+    return "/".join(parts) + "/"
+
+
+def _dialect(value, fail) -> str:
+    if isinstance(value, dict):
+        extra = sorted(set(value) - {"dialect"})
+        if extra:
+            raise fail("math", f"unknown `math` option `{extra[0]}`; accepted: `dialect`")
+        value = value.get("dialect", "auto")
+    if value not in _DIALECTS:
+        raise fail("math", f"`math` dialect must be one of {', '.join(_DIALECTS)}, got {value!r}")
+    return value
+
+
+def _key_line(text: str, key: str) -> int:
+    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 1

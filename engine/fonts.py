@@ -1,0 +1,187 @@
+"""The math font the default theme serves with every site.
+
+Browsers need a font with an OpenType MATH table to stretch brackets, place limits and size
+radicals in MathML. matplotlib (already a dependency) ships ``DejaVuSerif.ttf``, which has
+one; of its siblings only ``DejaVuSans.ttf`` does, the italic and bold cuts do not. Italic
+math still works: MathML maps ``<mi>x</mi>`` to the Mathematical Alphanumeric Symbols block,
+which the regular cut covers (italic and double-struck letters) and which this subset keeps.
+
+DejaVu Serif lacks many operators that DejaVu Sans has (``⋆``, ``⋯``, ``∅``, ``≪``, ``⋃``,
+``∮``, ``⨁``, sans-serif math letters...), so characters of the kept blocks that Serif lacks
+are copied from Sans, outlines and MATH size variants and assemblies both (DejaVu's operators
+are drawn alike in both families and share an em of 2048 units). Otherwise a page would mix
+in whatever system font has ``⋆``.
+
+``math_font_assets()`` subsets that font to the Unicode blocks mathematics uses, keeps the
+MATH, GSUB and GPOS tables with every layout feature (``ssty`` gives script-size primes, and
+the subsetter keeps the size variants and assembly parts MATH refers to), drops TrueType
+hinting and writes WOFF (zlib; no brotli dependency). The bytes are the same on every call
+and every run: the ``head`` timestamps are pinned and the FontForge timestamp table dropped.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+from pathlib import Path
+
+import matplotlib
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+__all__ = ["FONT_FAMILY", "FONT_PATH", "math_font_assets", "open_font", "source_font_path"]
+
+#: The family name style.css declares with @font-face and uses for ``math``.
+FONT_FAMILY = "DejaVu Serif Math"
+
+#: Where the subset is written, relative to the site root (style.css says ``fonts/...``).
+FONT_PATH = "assets/fonts/dejavu-serif-math.woff"
+
+# Inclusive code point ranges kept in the subset.
+UNICODE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x00FF),  # Latin-1 Supplement
+    (0x0131, 0x0131),  # dotless i
+    (0x0237, 0x0237),  # dotless j
+    (0x02C6, 0x02DD),  # the spacing accents KaTeX emits (ˆ ˇ ˘ ˙ ˜ ˝)
+    (0x0300, 0x030C),  # combining accents
+    (0x0338, 0x0338),  # combining long solidus: KaTeX's \not
+    (0x0391, 0x03C9),  # Greek letters (no tonos, archaic or Coptic letters)
+    (0x03D0, 0x03D6),  # ϑ ϕ ϖ ...
+    (0x03F0, 0x03F6),  # ϰ ϱ ϵ ϶
+    (0x2000, 0x206F),  # General Punctuation: primes, invisible times/function application
+    (0x20D0, 0x20FF),  # Combining Diacritical Marks for Symbols: \vec
+    (0x2100, 0x214F),  # Letterlike Symbols: ℝ ℓ ℏ ℵ
+    (0x2190, 0x21FF),  # Arrows
+    (0x2200, 0x22FF),  # Mathematical Operators
+    (0x2300, 0x23FF),  # Miscellaneous Technical: ceilings, floors, bracket pieces
+    (0x25A0, 0x25FF),  # Geometric Shapes: □ △ ◦
+    (0x27C0, 0x27EF),  # Miscellaneous Mathematical Symbols-A: ⟨ ⟩ ⟦ ⟧
+    (0x27F0, 0x27FF),  # Supplemental Arrows-A: ⟶ ⟹
+    (0x2980, 0x29FF),  # Miscellaneous Mathematical Symbols-B
+    (0x2A00, 0x2AFF),  # Supplemental Mathematical Operators
+    (0x1D400, 0x1D7FF),  # Mathematical Alphanumeric Symbols
+)
+
+# `head.created` and `head.modified` are pinned to the source font's `created` so the output
+# never depends on the clock (fontTools would otherwise stamp `modified` with "now").
+_DROP_TABLES = ("FFTM", "kern")  # FontForge build stamp; legacy kern (GPOS has kerning)
+
+
+def source_font_path(name: str = "DejaVuSerif.ttf") -> Path:
+    """Return the path of one of matplotlib's bundled DejaVu fonts (Serif by default)."""
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+
+
+DONOR_FONT = "DejaVuSans.ttf"
+_DONOR_SUFFIX = ".sans"
+
+
+def _copy_glyph(font: TTFont, donor: TTFont, name: str, copied: dict[str, str]) -> str:
+    """Copy glyph `name` (and its components) from `donor` into `font`; return its new name."""
+    if name in copied:
+        return copied[name]
+    new = name + _DONOR_SUFFIX
+    if new in font["glyf"].glyphs:
+        raise ValueError(f"glyph name clash while merging {DONOR_FONT}: {new!r}")
+    copied[name] = new
+    glyph = copy.deepcopy(donor["glyf"][name])
+    if glyph.isComposite():
+        for component in glyph.components:
+            component.glyphName = _copy_glyph(font, donor, component.glyphName, copied)
+    font["glyf"][new] = glyph  # appends `new` to the glyph order
+    font["hmtx"][new] = donor["hmtx"][name]
+    return new
+
+
+def _merge_constructions(font: TTFont, donor: TTFont, copied: dict[str, str]) -> None:
+    """Give copied glyphs the donor's MATH size variants and assemblies."""
+    ours = font["MATH"].table.MathVariants
+    theirs = donor["MATH"].table.MathVariants
+    for direction in ("Vert", "Horiz"):
+        coverage = getattr(ours, f"{direction}GlyphCoverage")
+        constructions = getattr(ours, f"{direction}GlyphConstruction")
+        their_coverage = getattr(theirs, f"{direction}GlyphCoverage")
+        their_constructions = getattr(theirs, f"{direction}GlyphConstruction")
+        for glyph, construction in zip(their_coverage.glyphs, their_constructions):
+            if glyph not in copied:
+                continue
+            construction = copy.deepcopy(construction)
+            for record in construction.MathGlyphVariantRecord:
+                record.VariantGlyph = _copy_glyph(font, donor, record.VariantGlyph, copied)
+            if construction.GlyphAssembly:
+                for part in construction.GlyphAssembly.PartRecords:
+                    part.glyph = _copy_glyph(font, donor, part.glyph, copied)
+            coverage.glyphs.append(copied[glyph])
+            constructions.append(construction)
+        # Coverage tables must be sorted by glyph id.
+        pairs = sorted(zip(coverage.glyphs, constructions), key=lambda p: font.getGlyphID(p[0]))
+        coverage.glyphs = [g for g, _ in pairs]
+        constructions[:] = [c for _, c in pairs]
+        setattr(ours, f"{direction}GlyphCount", len(constructions))
+
+
+def _fill_from_donor(font: TTFont, donor: TTFont, unicodes: list[int]) -> None:
+    """Copy the characters of `unicodes` that `font` lacks and `donor` has."""
+    if font["head"].unitsPerEm != donor["head"].unitsPerEm:
+        raise ValueError(f"{DONOR_FONT} has a different unitsPerEm")
+    have, theirs = font.getBestCmap(), donor.getBestCmap()
+    copied: dict[str, str] = {}
+    added = {cp: _copy_glyph(font, donor, theirs[cp], copied)
+             for cp in unicodes if cp not in have and cp in theirs}
+    _merge_constructions(font, donor, copied)
+    font.setGlyphOrder(list(font.getGlyphOrder()))  # refresh the cached name -> id map
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            limit = 0xFFFF if table.format in (4, 6) else 0x10FFFF
+            table.cmap.update({cp: g for cp, g in added.items() if cp <= limit})
+
+
+def _options() -> subset.Options:
+    options = subset.Options()
+    options.flavor = "woff"
+    options.with_zopfli = False
+    options.layout_features = ["*"]  # keep ssty, salt, case... as well as kern/mark/liga
+    options.drop_tables = [*options.drop_tables, *_DROP_TABLES]
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep the copyright and licence
+    options.name_languages = [0x0409]
+    options.hinting = False  # browsers render this size of math well unhinted; 40% smaller
+    options.notdef_outline = True
+    options.glyph_names = False
+    options.recalc_timestamp = False
+    return options
+
+
+@functools.cache
+def _subset_woff() -> bytes:
+    options = _options()
+    font = subset.load_font(str(source_font_path()), options, lazy=False)
+    font.recalcTimestamp = False
+    donor = subset.load_font(str(source_font_path(DONOR_FONT)), options, lazy=False)
+    unicodes = [cp for lo, hi in UNICODE_RANGES for cp in range(lo, hi + 1)]
+    _fill_from_donor(font, donor, unicodes)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
+
+    head = font["head"]
+    head.modified = head.created
+    buf = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buf, reorderTables=True)
+    return buf.getvalue()
+
+
+def math_font_assets() -> dict[str, bytes]:
+    """Return the math font subset as ``{site-relative path: WOFF bytes}``.
+
+    The engine writes each entry under ``site/``; the default theme's style.css loads it
+    with ``url("fonts/dejavu-serif-math.woff")``. The bytes are deterministic.
+    """
+    return {FONT_PATH: _subset_woff()}
+
+
+def open_font(data: bytes) -> TTFont:
+    """Open font bytes (e.g. the subset) with fontTools, for tests and checks."""
+    return TTFont(io.BytesIO(data), recalcTimestamp=False)

@@ -1,0 +1,33 @@
+"""Typesets formulas once: an in-memory memo in front of the on-disk cache.
+
+Keyed by (TeX, display, dialect, KaTeX version). New results are kept in `new` so a worker
+process can hand them to the parent, the only writer of the cache.
+"""
+
+from __future__ import annotations
+
+from . import math
+from .cache import Cache, digest
+
+
+class FormulaStore:
+    def __init__(self, cache: Cache | None = None):
+        self.cache = cache
+        self.memo: dict[str, math.Typeset] = {}
+        self.new: dict[str, math.Typeset] = {}
+        self.typeset_count = 0
+
+    def key(self, tex: str, display: bool, dialect: str) -> str:
+        return digest("formula", math.KATEX_VERSION, dialect, display, tex)
+
+    def typeset(self, tex: str, *, display: bool, dialect: str) -> math.Typeset:
+        key = self.key(tex, display, dialect)
+        found = self.memo.get(key)
+        if found is None and self.cache is not None:
+            found = self.cache.get("formula", key)
+        if found is None:
+            found = math.typeset(tex, display=display, dialect=dialect)  # raises TexError
+            self.typeset_count += 1
+            self.new[key] = found
+        self.memo[key] = found
+        return found

@@ -1,0 +1,33 @@
+"""Code blocks highlighted at build time with Pygments; the colours live in the theme's CSS."""
+
+from __future__ import annotations
+
+import functools
+import html
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+_FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
+_PLAIN = ("", "text", "plain", "txt", "none")
+
+
+@functools.cache
+def _lexer(lang: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(lang, stripnl=False, ensurenl=True)
+    except ClassNotFound:
+        return None
+
+
+def code_block(code: str, lang: str) -> tuple[str, bool]:
+    """HTML for one fenced block, and whether `lang` was known (plain names count as known)."""
+    lexer = None if lang.lower() in _PLAIN else _lexer(lang.lower())
+    if lexer is None:
+        attr = f' data-lang="{html.escape(lang)}"' if lang else ""
+        body = f'<div class="highlight"{attr}><pre><code>{html.escape(code, quote=False)}</code></pre></div>\n'
+        return body, lang.lower() in _PLAIN
+    return highlight(code, lexer, _FORMATTER), True

@@ -1,0 +1,202 @@
+"""Markdown -> HTML: one explicit chain of markdown-it plugins, rendered per post.
+
+`render(post, dialect_default, formulas)` returns a `Rendered` value and never raises for a
+problem in the post: TeX errors, unknown code languages and the like are collected with their
+file line so one build can report all of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from . import highlight, math
+from .content import Post
+from .errors import Problem, source_line
+from .formulas import FormulaStore
+from plugins.conv import conv_plugin
+
+_HTML_REF = re.compile(r"""\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A link or image source found in a post, to be checked once all URLs are known."""
+
+    target: str
+    line: int
+    strict: bool  # Markdown syntax: a missing target is an error; raw HTML: a warning
+
+
+@dataclass
+class Rendered:
+    html: str
+    dialect: str
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    summary: str = ""
+    words: int = 0
+
+
+@functools.cache
+def parser() -> MarkdownIt:
+    md = (
+        MarkdownIt("commonmark", {"html": True})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
+        .use(dollarmath_plugin, allow_labels=False, allow_digits=False, double_inline=True)
+        .use(anchors_plugin, min_level=2, max_level=4, permalink=True, permalinkSymbol="#",
+             permalinkBefore=True, permalinkSpace=False)
+        .use(conv_plugin)
+    )
+    md.add_render_rule("math_inline", _render_math)
+    md.add_render_rule("math_inline_double", _render_math)
+    md.add_render_rule("math_block", _render_math)
+    md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("table_open", lambda *a: '<div class="table-wrap"><table>\n')
+    md.add_render_rule("table_close", lambda *a: "</table></div>\n")
+    return md
+
+
+def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=None) -> Rendered:
+    """Render `post.body`. Errors and warnings carry the line in `post.source`."""
+    md = parser()
+    env: dict = {"source": post.source, "line0": post.body_line - 1, "body": post.body,
+                 "errors": [], "warnings": [], "assets": {}, "formulas": formulas,
+                 "conv_defaults": conv_defaults, "refs": []}
+    tokens = md.parse(post.body, env)
+    _locate_inline(tokens)
+    dialect = post.math_dialect if post.math_dialect != "auto" else site_dialect
+    env["evidence"] = _legacy_evidence(tokens, env)
+    if dialect == "auto":
+        dialect = "legacy" if env["evidence"] else "modern"
+    env["dialect"] = dialect
+    _collect_refs(tokens, env)
+    html = md.renderer.render(tokens, md.options, env)
+    text = _plain_text(tokens)
+    return Rendered(html=html, dialect=dialect, errors=env["errors"], warnings=env["warnings"],
+                    refs=env["refs"], assets=env["assets"], summary=_summary(tokens),
+                    words=len(text.split()))
+
+
+def problem(env: dict, line: int, message: str) -> Problem:
+    """A Problem at body line `line` (0-based) of the post being rendered."""
+    file_line = env["line0"] + line + 1
+    return Problem(message, env["source"], file_line,
+                   source_line(env["body"], line + 1))
+
+
+def _walk(tokens: list[Token]):
+    for tok in tokens:
+        yield tok
+        if tok.children:
+            yield from tok.children
+
+
+def _locate_inline(tokens: list[Token]) -> None:
+    """Give inline children a body line: markdown-it maps only block tokens."""
+    line = 0
+    for tok in tokens:
+        if tok.map:
+            line = tok.map[0]
+        if tok.type != "inline" or not tok.children:
+            continue
+        content, cursor = tok.content, 0
+        for child in tok.children:
+            found = content.find(child.content, cursor) if child.content else -1
+            if found >= 0:
+                cursor = found
+            child.meta["line"] = line + content.count("\n", 0, cursor)
+
+
+def _line(tok: Token) -> int:
+    if tok.map:
+        return tok.map[0]
+    return tok.meta.get("line", 0) if tok.meta else 0
+
+
+def _legacy_evidence(tokens: list[Token], env: dict) -> tuple[int, str] | None:
+    for tok in _walk(tokens):
+        if tok.type.startswith("math_"):
+            evidence = math.legacy_evidence(tok.content)
+            if evidence:
+                return _line(tok) + (1 if tok.type == "math_block" else 0), evidence
+    return None
+
+
+def _render_math(self, tokens: list[Token], idx: int, options, env: dict) -> str:
+    tok = tokens[idx]
+    display = tok.type in ("math_block", "math_inline_double")
+    tex = tok.content.strip() if tok.type == "math_block" else tok.content
+    try:
+        result = env["formulas"].typeset(tex, display=display, dialect=env["dialect"])
+    except math.TexError as exc:
+        line = _line(tok) + (1 if tok.type == "math_block" else 0)
+        if exc.offset is not None and tok.type == "math_block":
+            line += tex.count("\n", 0, exc.offset)
+        hint = "fix the TeX (KaTeX 0.16 syntax)"
+        if env["dialect"] == "modern" and env.get("evidence"):
+            hint = ("this post's math looks Gatsby-era (it contains "
+                    f"`{env['evidence'][1]}`); add `math: legacy` to the frontmatter")
+        elif env["dialect"] == "legacy":
+            hint = ("fix the TeX; this post is read as legacy math, where Markdown escapes "
+                    "apply first (write `\\\\\\\\` for a row break), or set `math: modern`")
+        env["errors"].append(problem(env, line, f"bad TeX: {exc}; {hint}"))
+        return '<code class="math-error">' + _escape(tex) + "</code>"
+    for warning in result.warnings:
+        env["warnings"].append(problem(env, _line(tok), f"TeX: {warning}"))
+    if display:
+        tag = "div" if tok.type == "math_block" else "span"
+        return f'<{tag} class="math-display">{result.mathml}</{tag}>' + ("\n" if tag == "div" else "")
+    return result.mathml
+
+
+def _render_fence(self, tokens: list[Token], idx: int, options, env: dict) -> str:
+    tok = tokens[idx]
+    lang = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else ""
+    html, known = highlight.code_block(tok.content, lang)
+    if not known:
+        env["warnings"].append(problem(env, _line(tok), f"unknown code language `{lang}`; "
+                                       "shown without highlighting (see `pygmentize -L lexers`)"))
+    return html
+
+
+def _collect_refs(tokens: list[Token], env: dict) -> None:
+    refs = env["refs"]
+    for tok in _walk(tokens):
+        if tok.type == "link_open":
+            refs.append(Ref(str(tok.attrGet("href") or ""), _line(tok), True))
+        elif tok.type == "image":
+            refs.append(Ref(str(tok.attrGet("src") or ""), _line(tok), True))
+        elif tok.type in ("html_block", "html_inline"):
+            for m in _HTML_REF.finditer(tok.content):
+                line = _line(tok) + tok.content.count("\n", 0, m.start())
+                refs.append(Ref(m.group(1) if m.group(1) is not None else m.group(2), line, False))
+
+
+def _plain_text(tokens: list[Token]) -> str:
+    return " ".join(t.content for t in _walk(tokens) if t.type in ("text", "code_inline"))
+
+
+def _summary(tokens: list[Token], limit: int = 200) -> str:
+    """The first paragraph's text, cut at a word boundary near `limit` characters."""
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open" and tok.children:
+            text = " ".join("".join(c.content if c.type in ("text", "code_inline", "math_inline")
+                                    else " " for c in tok.children).split())
+            if text:
+                return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

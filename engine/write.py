@@ -1,0 +1,98 @@
+"""The only module that writes the site: into a staging folder, then swapped in whole.
+
+The previous `site/` stays untouched until the new one is complete. Files whose bytes did not
+change are hard-linked from the previous build instead of written again, and when nothing at
+all changed nothing is touched, so a no-op rebuild costs one hash per file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from .cache import Cache
+from .errors import BuildFailed, Problem
+
+_MANIFEST = "manifest"
+
+
+def site(outputs: dict[str, bytes | Path], out: Path, cache: Cache, *, default_out: Path) -> int:
+    """Make `out` hold exactly `outputs` (path -> bytes, or a file to copy). Returns files written."""
+    hashes = {path: _hash(value) for path, value in outputs.items()}
+    key = str(out)
+    previous: dict[str, tuple[str, int, int]] = cache.get(_MANIFEST, key) or {}
+    if out.exists() and not previous and out != default_out and any(out.iterdir()):
+        raise BuildFailed([Problem(
+            f"`{out}` exists, is not empty and was not written by this generator; "
+            "choose an empty or new folder for `--out`, or delete it first")])
+    unchanged = {p for p, h in hashes.items() if p in previous and previous[p][0] == h
+                 and _same_stat(out / p, previous[p])}
+    if out.is_dir() and unchanged == set(hashes) and set(previous) == set(hashes):
+        return 0
+
+    staging = out.parent / f".{out.name}-staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    written = 0
+    try:
+        for path in sorted(outputs):
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if path in unchanged and _link(out / path, target):
+                continue
+            value = outputs[path]
+            if isinstance(value, Path):
+                shutil.copyfile(value, target)
+            else:
+                target.write_bytes(value)
+            written += 1
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    manifest = {}
+    for path, h in hashes.items():
+        st = (out / path).stat()
+        manifest[path] = (h, st.st_size, st.st_mtime_ns)
+    cache.put(_MANIFEST, key, manifest)
+    return written
+
+
+def _hash(value: bytes | Path) -> str:
+    data = value.read_bytes() if isinstance(value, Path) else value
+    return hashlib.sha256(data).hexdigest()
+
+
+def _same_stat(path: Path, entry: tuple[str, int, int]) -> bool:
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == entry[1:]
+
+
+def _link(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace `out` with `staging`; the old folder is removed only after the rename."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = out.parent / f".{out.name}-old-{os.getpid()}"
+    if old.exists():
+        shutil.rmtree(old)
+    out.rename(old)
+    try:
+        staging.rename(out)
+    except BaseException:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
