@@ -63,17 +63,26 @@ def main() -> int:
     wb = rng.standard_normal((32, 16, 3, 3))
     ours = core.conv2d(xb, wb)
     t_ours = best_ms(lambda: core.conv2d(xb, wb))
+    peak = peak_mib(lambda: core.conv2d(xb, wb))
+    case = "conv2d (8,16,64,64)x(32,16,3,3)"
     if torch is not None:
-        torch.set_num_threads(1)
         xt, wt = torch.from_numpy(xb), torch.from_numpy(wb)
         assert np.allclose(ours, F.conv2d(xt, wt).numpy(), rtol=1e-10, atol=1e-10)
+        threads = torch.get_num_threads()
         t_ref = best_ms(lambda: F.conv2d(xt, wt))
-        ref_name = "torch conv2d (1 thread)"
+        rows.append((case, f"torch float64 ({threads} thr)", t_ours, t_ref, peak, ours.nbytes / 2**20))
+        torch.set_num_threads(1)
+        t_ref = best_ms(lambda: F.conv2d(xt, wt))
+        torch.set_num_threads(threads)
+        rows.append((case, "torch float64 (1 thr)", t_ours, t_ref, peak, ours.nbytes / 2**20))
     else:
-        t_ref, ref_name = float("nan"), "torch not installed"
-    rows.append(("conv2d (8,16,64,64)x(32,16,3,3)", ref_name, t_ours, t_ref,
-                 peak_mib(lambda: core.conv2d(xb, wb)), ours.nbytes / 2**20))
+        rows.append((case, "torch not installed", t_ours, float("nan"), peak, ours.nbytes / 2**20))
 
+    import scipy
+
+    print(f"numpy {np.__version__}, scipy {scipy.__version__}"
+          + (f", torch {torch.__version__}" if torch is not None else "") + "; float64 data, "
+          "best of 5 runs; ratio = ours / reference (below 1: we are faster)")
     head = f"{'case':34} {'reference':24} {'ours ms':>8} {'ref ms':>8} {'ratio':>6} " \
            f"{'peak MiB':>9} {'out MiB':>8}"
     print(head)

@@ -11,10 +11,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, pages, write
+from . import content, feeds, links, markdown, pages, write
 from .cache import Cache, digest
 from .config import load_config
 from .errors import BuildError, Problem, Report
+from .formulas import FormulaStore
 from .render_pool import render_all
 from .version import code_version
 
@@ -65,16 +66,19 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
 
     cache = Cache(root / ".cache" / "cache.sqlite" if use_cache else None)
     try:
-        rendered = _render(posts, config, cache)
-        for post, result in zip(posts, rendered.results):
-            report.errors.extend(result.errors)
-            report.warnings.extend(result.warnings)
+        keys, infos, fresh, typeset = _render(posts, config, cache)
+        for info in infos:
+            report.errors.extend(info.errors)
+            report.warnings.extend(info.warnings)
         report.raise_if_failed()
 
-        outputs = pages.render_site(root, config, posts, rendered.results, report)
-        outputs.update(feeds.render(root, config, posts, rendered.results, report))
+        store = FormulaStore(cache)
+        bodies = pages.Bodies(keys, fresh, cache, lambda i: markdown.render(
+            posts[i], config.math_dialect, store, config.conv))
+        outputs = pages.render_site(root, config, posts, infos, bodies, _fonts(cache), report)
+        outputs.update(feeds.render(root, config, posts, infos, bodies, report))
         report.raise_if_failed()
-        links.check(posts, rendered.results, outputs, config, report)
+        links.check(posts, infos, outputs, config, report)
         if strict and report.warnings:
             report.errors.extend(report.warnings)
             report.warnings.clear()
@@ -84,29 +88,40 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
         cache.close()
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),
-                   written=written, cache_hits=rendered.hits,
-                   formulas_typeset=rendered.typeset,
+                   written=written, cache_hits=len(posts) - len(fresh), formulas_typeset=typeset,
                    seconds=time.perf_counter() - started, warnings=tuple(report.warnings))
 
 
-@dataclass(frozen=True)
-class _RenderResult:
-    results: list
-    hits: int
-    typeset: int
+def _fonts(cache: Cache) -> dict[str, bytes]:
+    """The subset math font; subsetting takes most of a second, so it is cached on disk."""
+    key = digest("fonts", code_version())
+    found = cache.get("fonts", key)
+    if found is None:
+        from . import fonts  # imports fontTools and matplotlib: only on a miss
+
+        found = fonts.math_font_assets()
+        cache.put("fonts", key, found)
+    return found
 
 
-def _render(posts: list[content.Post], config, cache: Cache) -> _RenderResult:
-    """Rendered bodies for `posts`: from the cache when the source and code are unchanged."""
+def _render(posts: list[content.Post], config, cache: Cache):
+    """Keys, infos and freshly rendered bodies of `posts`; unchanged posts come from the cache.
+
+    Returns (keys, infos, fresh renders by key, formulas typeset).
+    """
     version = code_version()
     keys = [digest("post", version, p.source, p.digest, config.math_dialect, config.conv)
             for p in posts]
-    found = cache.get_many("post", keys)
-    missing = [i for i, k in enumerate(keys) if k not in found]
-    fresh, formulas, typeset = render_all([posts[i] for i in missing], config.math_dialect,
-                                          config.conv, cache)
+    infos = cache.get_many("info", keys)
+    missing = [i for i, k in enumerate(keys) if k not in infos]
+    results, formulas, typeset = render_all([posts[i] for i in missing], config.math_dialect,
+                                            config.conv, cache)
     cache.put_many("formula", formulas)
-    cache.put_many("post", {keys[i]: r for i, r in zip(missing, fresh) if not r.errors})
-    for i, r in zip(missing, fresh):
-        found[keys[i]] = r
-    return _RenderResult([found[k] for k in keys], len(posts) - len(missing), typeset)
+    fresh = {keys[i]: r for i, r in zip(missing, results)}
+    fresh_infos = {k: r.info() for k, r in fresh.items()}
+    infos.update(fresh_infos)
+    # a post with errors is not cached, so the next build reports them again
+    clean = [k for k, r in fresh.items() if not r.errors]
+    cache.put_many("post", {k: fresh[k] for k in clean})
+    cache.put_many("info", {k: fresh_infos[k] for k in clean})
+    return keys, [infos[k] for k in keys], fresh, typeset

@@ -136,8 +136,9 @@ def _split(text: str, rel: str) -> tuple[dict, str, int]:
     try:
         meta = yaml.load(block, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1
+        # the context mark is where the broken construct starts (an unclosed `[`), when known
+        mark = exc.context_mark or exc.problem_mark
+        line = mark.line + 1 if mark else 1  # the block starts on the `---` line
         raise BuildError(f"frontmatter is not valid YAML: {exc.problem or exc}; check quotes "
                          "and indentation (values with `:` need quotes)", rel, line,
                          source_line(text, line)) from None

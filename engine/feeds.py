@@ -9,15 +9,15 @@ from . import pages, templates
 from .config import Config
 from .content import Post
 from .errors import BuildError, Report
-from .markdown import Rendered
+from .markdown import PostInfo
 
 
-def render(root: Path, config: Config, posts: list[Post], rendered: list[Rendered],
-           report: Report) -> dict[str, bytes]:
-    blog = [(p, r) for p, r in zip(posts, rendered) if p.kind == "post"]
+def render(root: Path, config: Config, posts: list[Post], infos: list[PostInfo],
+           bodies: pages.Bodies, report: Report) -> dict[str, bytes]:
+    blog = [i for i, p in enumerate(posts) if p.kind == "post"][: config.feed_posts]
     out: dict[str, bytes] = {}
     env = templates.environment(root, config.theme)
-    entries = [pages.post_item(p, r) for p, r in blog[: config.feed_posts]]
+    entries = [pages.post_item(posts[i], infos[i], bodies.get(i).html) for i in blog]
     newest = max((e.updated or e.date for e in entries), key=pages.sort_key, default=None)
     ctx = pages.base_context(config, "feed.xml", config.title, config.description)
     ctx.update(root="", posts=entries, feed_updated=pages.iso(newest) if newest else

@@ -64,6 +64,41 @@ UNICODE_RANGES: tuple[tuple[int, int], ...] = (
     (0x1D400, 0x1D7FF),  # Mathematical Alphanumeric Symbols
 )
 
+# DejaVu Serif's MathConstants leave most script, limit and fraction shifts at 0 and put
+# SuperscriptBottomMin/SubscriptTopMax at the x-height, so superscripts and primes float a
+# line too high and fractions sit cramped. These replace them with the values of DejaVu Math
+# TeX Gyre (a math font drawn from DejaVu Serif), scaled from its 1000 to our 2048 units.
+# Rule thicknesses, axis and accent heights, radical and operator sizes stay DejaVu's own:
+# they must match its glyphs.
+MATH_CONSTANTS: dict[str, int] = {
+    "SubscriptShiftDown": 567,
+    "SubscriptTopMax": 676,
+    "SubscriptBaselineDropMin": 283,
+    "SuperscriptShiftUp": 780,
+    "SuperscriptShiftUpCramped": 639,
+    "SuperscriptBottomMin": 451,
+    "SuperscriptBaselineDropMax": 567,
+    "SuperscriptBottomMaxWithSubscript": 686,
+    "UpperLimitGapMin": 197,
+    "UpperLimitBaselineRiseMin": 197,
+    "LowerLimitGapMin": 197,
+    "LowerLimitBaselineDropMin": 1047,
+    "StackTopShiftUp": 825,
+    "StackTopDisplayStyleShiftUp": 1300,
+    "StackBottomShiftDown": 549,
+    "StackBottomDisplayStyleShiftDown": 1305,
+    "StretchStackTopShiftUp": 197,
+    "StretchStackBottomShiftDown": 1047,
+    "StretchStackGapAboveMin": 197,
+    "StretchStackGapBelowMin": 197,
+    "FractionNumeratorShiftUp": 825,
+    "FractionNumeratorDisplayStyleShiftUp": 1300,
+    "FractionDenominatorShiftDown": 549,
+    "FractionDenominatorDisplayStyleShiftDown": 1305,
+    "SkewedFractionHorizontalGap": 614,
+    "SkewedFractionVerticalGap": 164,
+}
+
 # `head.created` and `head.modified` are pinned to the source font's `created` so the output
 # never depends on the clock (fontTools would otherwise stamp `modified` with "now").
 _DROP_TABLES = ("FFTM", "kern")  # FontForge build stamp; legacy kern (GPOS has kerning)
@@ -161,6 +196,9 @@ def _subset_woff() -> bytes:
     donor = subset.load_font(str(source_font_path(DONOR_FONT)), options, lazy=False)
     unicodes = [cp for lo, hi in UNICODE_RANGES for cp in range(lo, hi + 1)]
     _fill_from_donor(font, donor, unicodes)
+    constants = font["MATH"].table.MathConstants
+    for name, value in MATH_CONSTANTS.items():
+        getattr(constants, name).Value = value
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)

@@ -14,17 +14,17 @@ from urllib.parse import unquote, urlsplit
 from .config import Config
 from .content import Post
 from .errors import Problem, Report, source_line
-from .markdown import Rendered
+from .markdown import PostInfo
 
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
 
-def check(posts: list[Post], rendered: list[Rendered], outputs: dict, config: Config,
+def check(posts: list[Post], infos: list[PostInfo], outputs: dict, config: Config,
           report: Report) -> None:
     files = set(outputs)
     texts: dict[str, str] = {}
-    for post, result in zip(posts, rendered):
-        for ref in result.refs:
+    for post, info in zip(posts, infos):
+        for ref in info.refs:
             target = _resolve(ref.target, post.url, config.base_path)
             if target is None or _exists(target, files):
                 continue

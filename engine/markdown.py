@@ -8,6 +8,7 @@ file line so one build can report all of them.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -35,6 +36,20 @@ class Ref:
     strict: bool  # Markdown syntax: a missing target is an error; raw HTML: a warning
 
 
+@dataclass(frozen=True)
+class PostInfo:
+    """What the site needs of a rendered post besides its HTML: small enough to load for
+    every post on every build. `assets` maps generated file names to their SHA-256."""
+
+    dialect: str
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    refs: tuple[Ref, ...]
+    assets: dict[str, str]
+    summary: str
+    words: int
+
+
 @dataclass
 class Rendered:
     html: str
@@ -45,6 +60,11 @@ class Rendered:
     assets: dict[str, bytes] = field(default_factory=dict)
     summary: str = ""
     words: int = 0
+
+    def info(self) -> PostInfo:
+        return PostInfo(self.dialect, tuple(self.errors), tuple(self.warnings), tuple(self.refs),
+                        {name: hashlib.sha256(data).hexdigest() for name, data in self.assets.items()},
+                        self.summary, self.words)
 
 
 @functools.cache

@@ -80,8 +80,9 @@ def typeset(tex: str, *, display: bool, dialect: str) -> Typeset:
 
 
 def _clean(message: str) -> str:
-    # KaTeX underlines the offending span with U+0332 combining characters.
-    return message.replace("\u0332", "")
+    # KaTeX underlines the offending span with U+0332 combining characters and quotes the
+    # TeX around it, newlines included; one line reads better after `path:line:`.
+    return " ".join(message.replace("\u0332", "").split())
 
 
 def _position(message: str) -> int | None:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from markupsafe import Markup
 
-from . import fonts, templates
+from . import templates
+from .cache import Cache, digest
 from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report
-from .markdown import Rendered
+from .markdown import PostInfo, Rendered
+from .outputs import Deferred, Output
 
 GENERATOR = "conv-blog 0.1"
 _RESERVED = ("assets/", "tags/")
@@ -47,7 +52,7 @@ def sort_newest_first(posts: list[Post]) -> list[Post]:
 def check_urls(posts: list[Post], report: Report) -> None:
     """Two sources with one URL, or a URL the site itself needs, is an error naming both."""
     owners: dict[str, Post] = {}
-    for post in posts:
+    for post in sorted(posts, key=lambda p: p.source):
         line = post.url_line
         if post.url.startswith(_RESERVED) or post.url in ("",):
             report.error(Problem(f"URL `/{post.url}` is reserved for the site's "
@@ -62,40 +67,68 @@ def check_urls(posts: list[Post], report: Report) -> None:
             owners[post.url] = post
 
 
-def render_site(root: Path, config: Config, posts: list[Post], rendered: list[Rendered],
-                report: Report) -> dict[str, bytes | Path]:
-    """Every page, generated asset, copied bundle file, theme asset and static file."""
-    env = templates.environment(root, config.theme)
-    out: dict[str, bytes | Path] = {}
+def render_site(root: Path, config: Config, posts: list[Post], infos: list[PostInfo],
+                bodies: "Bodies", fonts: dict[str, bytes], report: Report) -> dict[str, Output]:
+    """Every page, generated asset, copied bundle file, theme asset and static file.
 
-    def page(name: str, url: str, title: str, description: str = "", **extra) -> None:
-        path = url + "index.html" if not url.endswith(".html") else url
-        depth = url.count("/")
+    A post's page whose inputs are unchanged is not rendered: its digest comes from the cache
+    and the writer links the previous file (or renders it, through `Deferred`, if it is gone).
+    """
+    env = templates.environment(root, config.theme)
+    theme = templates.fingerprint(env)
+    out: dict[str, Output] = {}
+
+    def context(name: str, url: str, title: str, description: str = "", **extra) -> dict:
         ctx = base_context(config, url, title, description)
-        ctx["root"] = "../" * depth if name != "404.html" else config.base_path
+        ctx["root"] = "../" * url.count("/") if name != "404.html" else config.base_path
         ctx.update(extra)
+        return ctx
+
+    def page(name: str, url: str, title: str, description: str = "", **extra) -> bytes | None:
+        path = url + "index.html" if not url.endswith(".html") else url
         try:
-            out[path] = templates.render(env, name, ctx).encode("utf-8")
+            data = templates.render(env, name, context(name, url, title, description, **extra))
         except BuildError as exc:
             report.error(exc)
+            return None
+        out[path] = data.encode("utf-8")
+        return out[path]
 
+    def post_page(i: int) -> bytes:
+        post = posts[i]
+        item = post_item(post, infos[i], bodies.get(i).html)
+        name = "post.html" if post.kind == "post" else "page.html"
+        extra = {"post": item} if post.kind == "post" else {
+            "content": Values(title=post.title, body=Markup(item.body))}
+        ctx = context(name, post.url, post.title, post.description or item.summary, **extra)
+        return templates.render(env, name, ctx).encode("utf-8")
+
+    page_keys = [digest("page", bodies.keys[i], theme, repr(config)) for i in range(len(posts))]
+    known = bodies.cache.get_many("page", page_keys)
     summaries = []
     tags: dict[str, list] = {}
-    for post, result in zip(posts, rendered):
-        folder = root / post.folder
+    for i, (post, info) in enumerate(zip(posts, infos)):
         for rel in post.bundle:
-            out[post.url + rel] = folder / rel
-        for name, data in result.assets.items():
-            out[post.url + name] = data
+            out[post.url + rel] = root / post.folder / rel
+        for name, sha in info.assets.items():
+            out[post.url + name] = Deferred(sha, functools.partial(_asset, bodies, i, name))
+        path = post.url + "index.html"
+        if page_keys[i] in known:
+            out[path] = Deferred(known[page_keys[i]], functools.partial(post_page, i))
+        else:
+            try:
+                data = post_page(i)
+            except BuildError as exc:
+                report.error(exc)
+            else:
+                out[path] = data
+                bodies.cache.put("page", page_keys[i], hashlib.sha256(data).hexdigest())
         if post.kind == "page":
-            page("page.html", post.url, post.title, post.description,
-                 content=_Obj(title=post.title, body=Markup(result.html)))
             continue
-        item = post_item(post, result)
+        item = post_item(post, info)
         summaries.append(item)
         for tag in item.tags:
             tags.setdefault(tag.name, []).append(item)
-        page("post.html", post.url, post.title, post.description or item.summary, post=item)
     page("index.html", "", config.title, config.description, posts=summaries)
     for name in sorted(tags):
         tag = Tag(name, tag_url(name))
@@ -105,7 +138,7 @@ def render_site(root: Path, config: Config, posts: list[Post], rendered: list[Re
         for path in sorted((theme_dir / "assets").rglob("*")):
             if path.is_file():
                 out["assets/" + path.relative_to(theme_dir / "assets").as_posix()] = path
-    out.update(fonts.math_font_assets())
+    out.update(fonts)
     static = root / "static"
     for path in sorted(static.rglob("*")) if static.is_dir() else ():
         if path.is_file():
@@ -117,29 +150,54 @@ def render_site(root: Path, config: Config, posts: list[Post], rendered: list[Re
     return out
 
 
+def _asset(bodies: "Bodies", i: int, name: str) -> bytes:
+    return bodies.get(i).assets[name]
+
+
+class Bodies:
+    """Rendered posts by index: fresh ones in memory, the rest loaded from the cache on demand."""
+
+    def __init__(self, keys: list[str], fresh: dict[str, Rendered], cache: Cache,
+                 render: Callable[[int], Rendered]):
+        self.keys = keys
+        self.fresh = fresh
+        self.cache = cache
+        self._render = render
+
+    def get(self, i: int) -> Rendered:
+        key = self.keys[i]
+        found = self.fresh.get(key)
+        if found is None:
+            found = self.cache.get("post", key)
+        if found is None:  # a corrupt entry: render again, it is the same post
+            found = self.fresh[key] = self._render(i)
+            self.cache.put("post", key, found)
+        return found
+
+
 def base_context(config: Config, url: str, title: str, description: str) -> dict:
     full_title = title if title == config.title else f"{title} · {config.title}"
     return {
-        "site": _Obj(title=config.title, description=config.description, author=config.author,
+        "site": Values(title=config.title, description=config.description, author=config.author,
                      base_url=config.base_url, lang=config.lang),
-        "page": _Obj(title=full_title, url=url, description=description,
+        "page": Values(title=full_title, url=url, description=description,
                      canonical=config.base_url + url if config.base_url else ""),
         "feed_url": "feed.xml",
         "generator": GENERATOR,
     }
 
 
-def post_item(post: Post, result: Rendered) -> "_Obj":
-    return _Obj(
+def post_item(post: Post, info: PostInfo, html: str = "") -> "Values":
+    return Values(
         title=post.title, url=post.url, date=post.date, date_iso=iso(post.date),
         date_human=_human(post.date), updated=post.updated, updated_iso=iso(post.updated),
         updated_human=_human(post.updated),
         tags=[Tag(t, tag_url(t)) for t in post.tags], description=post.description,
-        summary=post.description or result.summary, body=Markup(result.html),
-        reading_minutes=max(1, round(result.words / 230)), source=post.source)
+        summary=post.description or info.summary, body=Markup(html),
+        reading_minutes=max(1, round(info.words / 230)), source=post.source)
 
 
-class _Obj:
+class Values:
     """Attribute access for template context values; unknown attributes are template errors."""
 
     def __init__(self, **values):

@@ -24,9 +24,11 @@ def theme_dirs(root: Path, theme: str) -> list[Path]:
 
 def environment(root: Path, theme: str) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(root, theme)])
-    return jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
-                              autoescape=True, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
+                             autoescape=True, keep_trailing_newline=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.globals["site_root"] = str(root)  # for error paths relative to the site
+    return env
 
 
 def fingerprint(env: jinja2.Environment) -> str:
@@ -43,10 +45,10 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise BuildError(f"template syntax error: {exc.message}", _rel(exc.filename or name),
-                         exc.lineno or 0) from None
+        raise BuildError(f"template syntax error: {exc.message}",
+                         _rel(exc.filename or name, env), exc.lineno or 0) from None
     except jinja2.UndefinedError as exc:
-        filename, line = _template_frame(exc, name)
+        filename, line = _template_frame(exc, name, env)
         raise BuildError(f"{exc.message}; the engine does not provide it to `{name}`. "
                          "Use only the variables listed in the README's theme section",
                          filename, line) from None
@@ -54,21 +56,21 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
         raise BuildError(f"template `{exc.name}` not found in the theme folders", name) from None
 
 
-def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
+def _template_frame(exc: BaseException, name: str, env: jinja2.Environment) -> tuple[str, int]:
     """The innermost template file and line of a render-time error."""
     tb = exc.__traceback__
     where = (name, 0)
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename.endswith(".html") or code.co_filename.endswith(".xml"):
-            where = (_rel(code.co_filename), tb.tb_lineno)
+            where = (_rel(code.co_filename, env), tb.tb_lineno)
         tb = tb.tb_next
     return where
 
 
-def _rel(filename: str) -> str:
+def _rel(filename: str, env: jinja2.Environment) -> str:
     path = Path(filename)
-    for base in (Path.cwd(), ENGINE_THEMES.parent):
+    for base in (Path(env.globals["site_root"]), ENGINE_THEMES.parent):
         try:
             return path.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:

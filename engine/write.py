@@ -7,20 +7,20 @@ all changed nothing is touched, so a no-op rebuild costs one hash per file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
 from .cache import Cache
 from .errors import BuildFailed, Problem
+from .outputs import Output, data_of, digest_of
 
 _MANIFEST = "manifest"
 
 
-def site(outputs: dict[str, bytes | Path], out: Path, cache: Cache, *, default_out: Path) -> int:
-    """Make `out` hold exactly `outputs` (path -> bytes, or a file to copy). Returns files written."""
-    hashes = {path: _hash(value) for path, value in outputs.items()}
+def site(outputs: dict[str, Output], out: Path, cache: Cache, *, default_out: Path) -> int:
+    """Make `out` hold exactly `outputs`. Returns the number of files written."""
+    hashes = {path: digest_of(value) for path, value in outputs.items()}
     key = str(out)
     previous: dict[str, tuple[str, int, int]] = cache.get(_MANIFEST, key) or {}
     if out.exists() and not previous and out != default_out and any(out.iterdir()):
@@ -46,7 +46,7 @@ def site(outputs: dict[str, bytes | Path], out: Path, cache: Cache, *, default_o
             if isinstance(value, Path):
                 shutil.copyfile(value, target)
             else:
-                target.write_bytes(value)
+                target.write_bytes(data_of(value))
             written += 1
         _swap(staging, out)
     except BaseException:
@@ -58,11 +58,6 @@ def site(outputs: dict[str, bytes | Path], out: Path, cache: Cache, *, default_o
         manifest[path] = (h, st.st_size, st.st_mtime_ns)
     cache.put(_MANIFEST, key, manifest)
     return written
-
-
-def _hash(value: bytes | Path) -> str:
-    data = value.read_bytes() if isinstance(value, Path) else value
-    return hashlib.sha256(data).hexdigest()
 
 
 def _same_stat(path: Path, entry: tuple[str, int, int]) -> bool:

@@ -159,3 +159,18 @@ def test_identical_across_processes(data: bytes) -> None:
         )
         digests.add(result.stdout)
     assert digests == {hashlib.sha256(data).hexdigest()}
+
+
+def test_math_constants_are_repaired(font: TTFont) -> None:
+    constants = font["MATH"].table.MathConstants
+    for name, value in fonts.MATH_CONSTANTS.items():
+        assert getattr(constants, name).Value == value, name
+    # superscripts start below the x-height, not at it
+    assert constants.SuperscriptBottomMin.Value < constants.AccentBaseHeight.Value
+
+
+def test_style_css_loads_this_font() -> None:
+    css = (ROOT / "themes/default/assets/style.css").read_text(encoding="utf-8")
+    relative = fonts.FONT_PATH.removeprefix("assets/")  # style.css lives in assets/
+    assert f'font-family: "{fonts.FONT_FAMILY}";' in css
+    assert f'url("{relative}")' in css

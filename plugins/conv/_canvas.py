@@ -24,8 +24,6 @@ FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf
 RC = {
     "text.antialiased": True,
     "text.hinting": "default",
-    "text.hinting_factor": 8,
-    "text.kerning_factor": 0,
     "lines.antialiased": True,
     "patch.antialiased": True,
     "path.simplify": False,

@@ -9,7 +9,18 @@ applied, so the traces of `steps()` reproduce the same sums bit for bit.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+
+
+def _quiet(fn):
+    """Float overflow is detected by `core` on the result; silence NumPy's warnings meanwhile."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 def result_dtype(*arrays: np.ndarray) -> type:
@@ -37,6 +48,7 @@ def tap_slices(tap, out_hw, stride, dilation):
     )
 
 
+@_quiet
 def correlate2d(xp: np.ndarray, k: np.ndarray, out_hw, stride, dilation) -> np.ndarray:
     """Cross-correlation of a padded 2-D input with a 2-D kernel (taps row-major)."""
     dtype = result_dtype(xp, k)
@@ -50,6 +62,7 @@ def correlate2d(xp: np.ndarray, k: np.ndarray, out_hw, stride, dilation) -> np.n
     return out
 
 
+@_quiet
 def conv_nchw(xp, w, out_hw, stride, dilation, groups) -> np.ndarray:
     """PyTorch conv2d on a padded NCHW input with OIHW weights; taps row-major."""
     dtype = result_dtype(xp, w)
@@ -67,6 +80,7 @@ def conv_nchw(xp, w, out_hw, stride, dilation, groups) -> np.ndarray:
     return out.reshape(n, o, oh, ow)
 
 
+@_quiet
 def conv_transpose_nchw(x, w, out_hw, stride, dilation, padding, groups) -> np.ndarray:
     """PyTorch conv_transpose2d: NCHW input, IOHW weights, by scattering each tap.
 
@@ -96,6 +110,7 @@ def conv_transpose_nchw(x, w, out_hw, stride, dilation, padding, groups) -> np.n
     return np.ascontiguousarray(out).reshape(n, groups * og, oh, ow)
 
 
+@_quiet
 def conv_transpose2d(x, k, out_hw, stride, dilation, padding) -> np.ndarray:
     """The single-channel case of `conv_transpose_nchw`, with scalar weights."""
     dtype = result_dtype(x, k)
@@ -114,6 +129,7 @@ def conv_transpose2d(x, k, out_hw, stride, dilation, padding) -> np.ndarray:
     return np.ascontiguousarray(full[ph:ph + oh, pw:pw + ow])
 
 
+@_quiet
 def pool(xp: np.ndarray, kernel, out_hw, stride, op: str) -> np.ndarray:
     """Max or sum over each window of the padded input's last two axes (taps row-major)."""
     lead = (slice(None),) * (xp.ndim - 2)

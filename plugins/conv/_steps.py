@@ -111,14 +111,15 @@ def build(x, k, *, op, padding, stride, dilation, output_padding, kernel_size) -
     oh, ow = output.shape
     if oh * ow > MAX_TRACE_STEPS:
         raise ConvError(
-            f"the trace would have {oh * ow:,} steps (output {oh}x{ow}), over MAX_TRACE_STEPS = "
+            f"`x`, `k`, `padding`, `stride`: the trace would have {oh * ow:,} steps (output {oh}x{ow}), over MAX_TRACE_STEPS = "
             f"{MAX_TRACE_STEPS:,}; accepted: an output of at most that many cells"
         )
     return _trace(op, x2, kernel, weights, grid, is_pad, is_input, ks, dil, st, output)
 
 
 def _padded(x2, pads):
-    check_limit("drawn grid", np.prod([n + a + b for n, (a, b) in zip(x2.shape, pads)]))
+    check_limit("drawn grid", int(np.prod([n + a + b for n, (a, b) in zip(x2.shape, pads)])),
+                "`x` and `padding`")
     grid = _kernels.pad(x2, pads)
     is_pad = _kernels.pad(np.zeros(x2.shape, dtype=bool), pads, True)
     return grid, is_pad
@@ -127,7 +128,7 @@ def _padded(x2, pads):
 def _stretched(x2, stride, edge, out_pad):
     (ih, iw), (sh, sw) = x2.shape, stride
     shape = tuple((i - 1) * s + 1 + 2 * e + a for i, s, e, a in zip((ih, iw), stride, edge, out_pad))
-    check_limit("drawn grid", shape[0] * shape[1])
+    check_limit("drawn grid", shape[0] * shape[1], "`x`, `padding` and `stride`")
     grid = np.zeros(shape, dtype=x2.dtype)
     is_input = np.zeros(shape, dtype=bool)
     rows = slice(edge[0], edge[0] + (ih - 1) * sh + 1, sh)

@@ -41,13 +41,19 @@ def _describe(arr: np.ndarray) -> str:
     return f"a {arr.ndim}-D array of shape {tuple(arr.shape)}"
 
 
-def _has_bool(value) -> bool:
-    """True if a nested list/tuple holds a bool (NumPy would silently turn it into 0/1)."""
+def _scan(value):
+    """Entries of a nested list/tuple that NumPy would silently convert: a bool (to 0/1) or
+    an int beyond int64 (to float64 or uint64). Returns the first found, or None."""
     if isinstance(value, (bool, np.bool_)):
-        return True
+        return value
+    if isinstance(value, int) and abs(value) > INT64_MAX:
+        return value
     if isinstance(value, (list, tuple)):
-        return any(_has_bool(v) for v in value)
-    return False
+        for item in value:
+            found = _scan(item)
+            if found is not None:
+                return found
+    return None
 
 
 def as_operand(name: str, value, ndims: tuple[int, ...]) -> np.ndarray:
@@ -58,7 +64,13 @@ def as_operand(name: str, value, ndims: tuple[int, ...]) -> np.ndarray:
     nesting, empty arrays, NaN and infinities.
     """
     accepted = " or ".join(f"{n}-D" for n in ndims)
-    if isinstance(value, np.ndarray) and value.dtype.kind == "b" or _has_bool(value):
+    found = None if isinstance(value, np.ndarray) else _scan(value)
+    if found is not None and not isinstance(found, (bool, np.bool_)):
+        raise ConvError(
+            f"`{name}` holds {found}, beyond the int64 range; "
+            f"accepted: integers of magnitude at most {INT64_MAX}, or floats"
+        )
+    if isinstance(value, np.ndarray) and value.dtype.kind == "b" or found is not None:
         raise ConvError(
             f"`{name}` must hold numbers, got boolean entries in {_short(value)}; "
             "accepted: integers or floats (write 0 and 1 for booleans)"
@@ -91,8 +103,9 @@ def as_operand(name: str, value, ndims: tuple[int, ...]) -> np.ndarray:
         )
     if kind == "f":
         arr = arr.astype(np.float64, copy=False)
-        if not np.isfinite(arr).all():
-            bad = arr[~np.isfinite(arr)].flat[0]
+        # min and max propagate NaN and expose infinities without an array-sized temporary
+        if not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+            bad = float(arr[~np.isfinite(arr)].flat[0])
             raise ConvError(
                 f"`{name}` must be finite, got {bad!r} in {_short(value)}; "
                 "accepted: finite numbers (no NaN or infinity)"
@@ -197,7 +210,7 @@ def padding_pairs(
         items = list(np.asarray(value, dtype=object).ravel()) if isinstance(value, np.ndarray) else list(value)
         nums = [check_int("padding", v, minimum=0) for v in items]
         if any(v is None for v in nums):
-            raise ConvError(f"`padding` must be {accepted}; got {_short(value)}")
+            raise ConvError(f"`padding` must be one of {accepted}; got {_short(value)}")
         if naxes == 1 and len(nums) == 2 and allow_asymmetric:
             return ((nums[0], nums[1]),)
         if naxes == 1 and len(nums) == 1:
@@ -207,11 +220,11 @@ def padding_pairs(
         if naxes == 2 and len(nums) == 4 and allow_asymmetric:
             return ((nums[0], nums[1]), (nums[2], nums[3]))
         raise ConvError(
-            f"`padding` must be {accepted}; got {_short(value)} ({len(nums)} values)"
+            f"`padding` must be one of {accepted}; got {_short(value)} ({len(nums)} values)"
         )
     single = check_int("padding", value, minimum=0)
     if single is None:
-        raise ConvError(f"`padding` must be {accepted}; got {_short(value)}")
+        raise ConvError(f"`padding` must be one of {accepted}; got {_short(value)}")
     return tuple((single, single) for _ in kernel)
 
 
@@ -232,20 +245,20 @@ def check_fits(
             )
 
 
-def check_limit(what: str, count: int) -> None:
-    """Refuse an array of `count` elements over MAX_ELEMENTS."""
+def check_limit(what: str, count: int, names: str) -> None:
+    """Refuse an array of `count` elements over MAX_ELEMENTS; `names` lists the arguments."""
     if count > MAX_ELEMENTS:
         raise ConvError(
-            f"the {what} would have {count:,} elements, over the core's limit MAX_ELEMENTS = "
+            f"{names}: the {what} would have {count:,} elements, over the core's limit MAX_ELEMENTS = "
             f"{MAX_ELEMENTS:,}; accepted: smaller inputs, kernels or padding, or a larger stride"
         )
 
 
-def check_work(count: int) -> None:
-    """Refuse a call of `count` multiply-adds over MAX_WORK."""
+def check_work(count: int, names: str) -> None:
+    """Refuse a call of `count` multiply-adds over MAX_WORK; `names` lists the arguments."""
     if count > MAX_WORK:
         raise ConvError(
-            f"the call would take {count:,} multiply-adds (output elements x kernel taps x "
+            f"{names}: the call would take {count:,} multiply-adds (output elements x kernel taps x "
             f"channels), over the core's limit MAX_WORK = {MAX_WORK:,}; accepted: smaller "
             "inputs or kernels, or a larger stride"
         )

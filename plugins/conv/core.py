@@ -70,11 +70,11 @@ def _prod(values) -> int:
     return total
 
 
-def _check_float_result(out: np.ndarray) -> np.ndarray:
-    if out.dtype.kind == "f" and not np.isfinite(out).all():
+def _check_float_result(out: np.ndarray, names: str) -> np.ndarray:
+    if out.dtype.kind == "f" and not (np.isfinite(out.min()) and np.isfinite(out.max())):
         raise ConvError(
-            "the result overflows float64 (the finite inputs are too large); accepted: data "
-            "whose products and sums stay below about 1.8e308"
+            f"{names}: the result overflows float64 (finite inputs, but too large); accepted: "
+            "data whose products and sums stay below about 1.8e308"
         )
     return out
 
@@ -106,9 +106,10 @@ def correlate(x, k, *, padding="valid", stride=1, dilation=1) -> np.ndarray:
     dilation = positive("dilation", dilation, naxes)
     pads = padding_pairs(padding, naxes, k.shape, stride, dilation)
     out_shape = _out_shape(x.shape, k.shape, pads, stride, dilation)
-    check_limit("padded input", _prod(i + a + b for i, (a, b) in zip(x.shape, pads)))
-    check_limit("output", _prod(out_shape))
-    check_work(_prod(out_shape) * k.size)
+    names = "`x`, `k`, `padding`, `stride`, `dilation`"
+    check_limit("padded input", _prod(i + a + b for i, (a, b) in zip(x.shape, pads)), names)
+    check_limit("output", _prod(out_shape), names)
+    check_work(_prod(out_shape) * k.size, names)
     if x.dtype.kind == "i" and k.dtype.kind == "i":
         check_int_range(max_abs(x) * max_abs(k) * k.size, "`x` and `k`")
     if naxes == 1:
@@ -117,7 +118,7 @@ def correlate(x, k, *, padding="valid", stride=1, dilation=1) -> np.ndarray:
     else:
         x2, k2, shape2 = x, k, out_shape
     out = _kernels.correlate2d(_kernels.pad(x2, pads), k2, shape2, stride, dilation)
-    return _check_float_result(out.reshape(out_shape))
+    return _check_float_result(out.reshape(out_shape), "`x` and `k`")
 
 
 def convolve(x, k, *, padding="valid", stride=1, dilation=1) -> np.ndarray:
@@ -146,10 +147,10 @@ def _groups(groups) -> int:
     return value
 
 
-def _bias(bias, channels: int, out_dtype_kind: str):
+def _bias(bias, channels: int):
     if bias is None:
         return None
-    b = as_operand("bias", bias, (0, 1)).reshape(-1) if np.ndim(bias) == 0 else as_operand("bias", bias, (1,))
+    b = as_operand("bias", bias, (1,))
     if b.shape != (channels,):
         raise ConvError(
             f"`bias` must have one value per output channel ({channels}), got shape "
@@ -180,21 +181,22 @@ def conv2d(x, w, bias=None, *, padding=0, stride=1, dilation=1, groups=1) -> np.
             f"shape {w.shape} (out {o}, in per group {cg}); accepted: in channels and out "
             f"channels divisible by groups, and w.shape[1] == channels / groups"
         )
-    b = _bias(bias, o, "")
+    b = _bias(bias, o)
     stride = positive("stride", stride, 2)
     dilation = positive("dilation", dilation, 2)
     pads = padding_pairs(padding, 2, (kh, kw), stride, dilation)
     out_hw = _out_shape((h, wd), (kh, kw), pads, stride, dilation, kernel_name="w")
-    check_limit("padded input", n * c * _prod(i + a + p for i, (a, p) in zip((h, wd), pads)))
-    check_limit("output", n * o * _prod(out_hw))
-    check_work(n * o * _prod(out_hw) * cg * kh * kw)
+    names = "`x`, `w`, `padding`, `stride`, `dilation`"
+    check_limit("padded input", n * c * _prod(i + a + p for i, (a, p) in zip((h, wd), pads)), names)
+    check_limit("output", n * o * _prod(out_hw), names)
+    check_work(n * o * _prod(out_hw) * cg * kh * kw, names)
     if x.dtype.kind == "i" and w.dtype.kind == "i" and (b is None or b.dtype.kind == "i"):
         check_int_range(max_abs(x) * max_abs(w) * cg * kh * kw + (0 if b is None else max_abs(b)),
                         "`x`, `w` and `bias`")
     out = _kernels.conv_nchw(_kernels.pad(x, pads), w, out_hw, stride, dilation, groups)
     if b is not None:
         out = out + b.reshape(1, o, 1, 1)
-    return _check_float_result(out)
+    return _check_float_result(out, "`x`, `w` and `bias`")
 
 
 def transposed_output_size(i, k, *, padding=0, stride=1, dilation=1, output_padding=0) -> int:
@@ -272,7 +274,7 @@ def conv_transpose2d(x, w, bias=None, *, padding=0, stride=1, dilation=1, output
         if b.shape != (1,):
             raise ConvError(f"`bias` for a 2-D input must be one number, got shape {b.shape}")
     else:
-        b = _bias(bias, o, "")
+        b = _bias(bias, o)
     stride = positive("stride", stride, 2)
     dilation = positive("dilation", dilation, 2)
     pad = per_axis("padding", padding, 2, minimum=0, what="non-negative integer")
@@ -280,8 +282,9 @@ def conv_transpose2d(x, w, bias=None, *, padding=0, stride=1, dilation=1, output
     out_hw = _transposed_sizes((h, wd), (kh, kw), pad, stride, dilation, out_pad)
     full = n * o * _prod(max((i - 1) * s + d * (k - 1) + 1, p + oo) for i, k, s, d, p, oo in
                          zip((h, wd), (kh, kw), stride, dilation, pad, out_hw))
-    check_limit("uncropped output", full)
-    check_work(n * c * h * wd * og * kh * kw)
+    names = "`x`, `w`, `padding`, `stride`, `dilation`"
+    check_limit("uncropped output", full, names)
+    check_work(n * c * h * wd * og * kh * kw, names)
     if x.dtype.kind == "i" and w.dtype.kind == "i" and (b is None or b.dtype.kind == "i"):
         check_int_range(max_abs(x) * max_abs(w) * (c // groups) * kh * kw
                         + (0 if b is None else max_abs(b)), "`x`, `w` and `bias`")
@@ -293,7 +296,7 @@ def conv_transpose2d(x, w, bias=None, *, padding=0, stride=1, dilation=1, output
         out = _kernels.conv_transpose_nchw(x4, w4, out_hw, stride, dilation, pad, groups)
         if b is not None:
             out = out + b.reshape(1, o, 1, 1)
-    return _check_float_result(out)
+    return _check_float_result(out, "`x`, `w` and `bias`")
 
 
 def pool2d(x, kernel_size, *, op="max", padding=0, stride=None) -> np.ndarray:
@@ -326,9 +329,10 @@ def pool2d(x, kernel_size, *, op="max", padding=0, stride=None) -> np.ndarray:
     pads = tuple((p, p) for p in pad)
     out_hw = _out_shape(x.shape[-2:], kernel, pads, stride, (1, 1), kernel_name="kernel_size")
     lead = _prod(x.shape[:-2])
-    check_limit("padded input", lead * _prod(i + 2 * p for i, p in zip(x.shape[-2:], pad)))
-    check_limit("output", lead * _prod(out_hw))
-    check_work(lead * _prod(out_hw) * _prod(kernel))
+    names = "`x`, `kernel_size`, `padding`, `stride`"
+    check_limit("padded input", lead * _prod(i + 2 * p for i, p in zip(x.shape[-2:], pad)), names)
+    check_limit("output", lead * _prod(out_hw), names)
+    check_work(lead * _prod(out_hw) * _prod(kernel), names)
     if op == "max":
         low = -np.inf if x.dtype.kind == "f" else np.iinfo(np.int64).min
         return _kernels.pool(_kernels.pad(x, pads, low), kernel, out_hw, stride, "max")
@@ -361,6 +365,10 @@ def steps(x, k=None, *, op="correlate", padding="valid", stride=1, dilation=1, o
     padded input; for "transpose", the input stretched by s-1 zeros and padded by d(k-1)-p,
     plus output_padding at the bottom and right, traversed with stride 1 and the kernel
     rotated 180 degrees). Output shape as the operation's; at most `MAX_TRACE_STEPS` cells.
+    For pooling, `stride` is 1 unless given (unlike `pool2d`, whose stride defaults to the
+    kernel size), as in the guide's pooling figures. `padding` for "transpose" is an int or
+    [rows, cols] at most d(k-1) (a larger one would crop the stretched input: refused here,
+    accepted by `conv_transpose2d`).
 
     >>> t = steps([[1, 2, 0], [0, 1, 3], [2, 2, 1]], [[1, 2], [0, 3]], op="convolve")
     >>> t.output.tolist(), t.weights.tolist()

@@ -1,0 +1,31 @@
+"""What a build produces, before anything is written: path -> bytes, a file to copy, or a
+`Deferred` whose digest is known from the cache and whose bytes are made only if needed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Union
+
+
+@dataclass(frozen=True)
+class Deferred:
+    digest: str
+    produce: Callable[[], bytes]
+
+
+Output = Union[bytes, Path, Deferred]
+
+
+def digest_of(value: Output) -> str:
+    if isinstance(value, Deferred):
+        return value.digest
+    data = value.read_bytes() if isinstance(value, Path) else value
+    return hashlib.sha256(data).hexdigest()
+
+
+def data_of(value: Output) -> bytes:
+    if isinstance(value, Deferred):
+        return value.produce()
+    return value.read_bytes() if isinstance(value, Path) else value

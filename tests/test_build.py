@@ -1,0 +1,127 @@
+"""Whole builds of the shipped site: the seed post's content, determinism, the cache and the
+staging swap."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import build
+from engine import assemble
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_seed_page_has_all_math_footnotes_and_warns_about_missing_gifs(site_copy, capsys):
+    root = site_copy(".")
+    assert build.main(["--root", str(root)]) == 0
+    err = capsys.readouterr().err
+    page = (root / "site" / "ConvNet-dont-do-Conv" / "index.html").read_text()
+    body = page[page.index("<article"):]
+    display = re.findall(r'<div class="math-display"><math[^>]*display="block"', body)
+    inline = re.findall(r"<math xmlns=\"http://www.w3.org/1998/Math/MathML\">", body)
+    assert len(display) == 9 and len(inline) == 12
+    assert "math-error" not in body and "#cc0000" not in body
+    # \color{red}{*} colours the star only (legacy dialect): the mstyle holds one operator
+    assert body.count('<mstyle mathcolor="red"><mo>∗</mo></mstyle>') == 3
+    # align* keeps its two rows
+    assert body.count("<mtable") >= 7
+    for n in range(1, 5):
+        assert f'href="#fn{n}"' in body and f'id="fn{n}"' in body and f'href="#fnref{n}"' in body
+    gifs = ("corr_numerical_no_padding_no_strides.gif", "conv_numerical_no_padding_no_strides.gif")
+    warnings = [line for line in err.splitlines() if ": warning: " in line]
+    assert len(warnings) == 2
+    for gif, warning in zip(gifs, warnings):
+        assert warning.startswith("content/posts/convnet-dont-do-conv/index.md:")
+        assert gif in warning
+
+
+def test_two_clean_builds_are_byte_identical(site_copy, tmp_path):
+    root = site_copy(".")
+    assemble.build(root, tmp_path / "one", use_cache=False)
+    assemble.build(root, tmp_path / "two", use_cache=False)
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def test_noop_rebuild_writes_nothing_and_edit_matches_clean_build(site_copy, tmp_path):
+    root = site_copy(".")
+    first = assemble.build(root)
+    assert first.written == first.files
+    again = assemble.build(root)
+    assert again.written == 0 and again.cache_hits == again.posts + again.pages
+    assert again.formulas_typeset == 0
+    post = root / "content" / "pages" / "about.md"
+    post.write_text(post.read_text() + "\nOne more line with $a+b$.\n")
+    edited = assemble.build(root)
+    assert 0 < edited.written < first.files
+    assert edited.formulas_typeset == 1
+    assemble.build(root, tmp_path / "clean", use_cache=False)
+    assert files(root / "site") == files(tmp_path / "clean")
+
+
+def test_corrupt_cache_is_detected_and_rebuilt(site_copy, tmp_path):
+    root = site_copy(".")
+    assemble.build(root)
+    db = sqlite3.connect(root / ".cache" / "cache.sqlite")
+    with db:
+        db.execute("UPDATE entries SET value = substr(value, 1, length(value) / 2) WHERE ns='post'")
+    db.close()
+    summary = assemble.build(root, tmp_path / "out")
+    assert summary.cache_hits == 0
+    assemble.build(root, tmp_path / "clean", use_cache=False)
+    assert files(tmp_path / "out") == files(tmp_path / "clean")
+
+
+def test_unreadable_cache_file_is_replaced(site_copy):
+    root = site_copy(".")
+    (root / ".cache").mkdir()
+    (root / ".cache" / "cache.sqlite").write_bytes(b"not a database" * 100)
+    assert assemble.build(root).posts == 1
+
+
+def test_drafts_are_left_out_unless_asked(site_copy):
+    root = site_copy(".")
+    draft = root / "content" / "posts" / "wip" / "index.md"
+    draft.parent.mkdir()
+    draft.write_text("---\ntitle: Work in progress\ndate: 2030-01-01\ndraft: true\n---\n\nText.\n")
+    assemble.build(root)
+    assert not (root / "site" / "wip").exists()
+    assemble.build(root, drafts=True)
+    assert (root / "site" / "wip" / "index.html").exists()
+
+
+def test_new_post_scaffold_builds(site_copy, capsys):
+    root = site_copy(".")
+    assert build.main(["new", "Strided convolutions, explained", "--root", str(root)]) == 0
+    path = root / "content" / "posts" / "strided-convolutions-explained" / "index.md"
+    assert path.exists()
+    assert build.main(["new", "Strided convolutions, explained", "--root", str(root)]) == 1
+    assert build.main(["--root", str(root), "--drafts"]) == 0
+    assert (root / "site" / "strided-convolutions-explained" / "index.html").exists()
+
+
+def test_refuses_to_replace_a_foreign_folder(site_copy, tmp_path, capsys):
+    root = site_copy(".")
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("precious")
+    assert build.main(["--root", str(root), "--out", str(foreign)]) == 1
+    assert "was not written by this generator" in capsys.readouterr().err
+    assert (foreign / "thesis.tex").read_text() == "precious"
+
+
+def test_links_are_relative_and_work_from_a_sub_path(site_copy):
+    root = site_copy(".")
+    toml = root / "site.toml"
+    toml.write_text(toml.read_text().replace('base_url = ""', 'base_url = "https://u.github.io/blog/"'))
+    assemble.build(root)
+    page = (root / "site" / "ConvNet-dont-do-Conv" / "index.html").read_text()
+    assert 'href="../assets/style.css"' in page
+    assert 'rel="canonical" href="https://u.github.io/blog/ConvNet-dont-do-Conv/"' in page
+    assert "https://u.github.io/blog/ConvNet-dont-do-Conv/" in (root / "site" / "sitemap.xml").read_text()
+    not_found = (root / "site" / "404.html").read_text()
+    assert 'href="/blog/assets/style.css"' in not_found
