@@ -114,14 +114,18 @@ def _render(posts: list[content.Post], config, cache: Cache):
             for p in posts]
     infos = cache.get_many("info", keys)
     missing = [i for i, k in enumerate(keys) if k not in infos]
-    results, formulas, typeset = render_all([posts[i] for i in missing], config.math_dialect,
-                                            config.conv, cache)
-    cache.put_many("formula", formulas)
-    fresh = {keys[i]: r for i, r in zip(missing, results)}
-    fresh_infos = {k: r.info() for k, r in fresh.items()}
-    infos.update(fresh_infos)
-    # a post with errors is not cached, so the next build reports them again
-    clean = [k for k, r in fresh.items() if not r.errors]
-    cache.put_many("post", {k: fresh[k] for k in clean})
-    cache.put_many("info", {k: fresh_infos[k] for k in clean})
+    fresh: dict[str, markdown.Rendered] = {}
+
+    def keep(n: int, result: markdown.Rendered, formulas: dict) -> None:
+        key = keys[missing[n]]
+        infos[key] = result.info()
+        cache.put_many("formula", formulas)
+        if result.errors:  # not cached, so the next build reports them again
+            fresh[key] = result
+        else:
+            cache.put_many("post", {key: result})
+            cache.put_many("info", {key: infos[key]})
+
+    typeset = render_all([posts[i] for i in missing], config.math_dialect, config.conv,
+                         cache, keep)
     return keys, [infos[k] for k in keys], fresh, typeset

@@ -52,6 +52,7 @@ class Cache:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(path)
                 db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last write is fine
                 db.execute(_SCHEMA)
             db.execute("SELECT count(*) FROM entries LIMIT 1").fetchone()
             return db

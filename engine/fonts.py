@@ -181,7 +181,7 @@ def _options() -> subset.Options:
     options.drop_tables = [*options.drop_tables, *_DROP_TABLES]
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep the copyright and licence
     options.name_languages = [0x0409]
-    options.hinting = False  # browsers render this size of math well unhinted; 40% smaller
+    options.hinting = False  # TrueType instructions are bulky; browsers rarely use them
     options.notdef_outline = True
     options.glyph_names = False
     options.recalc_timestamp = False

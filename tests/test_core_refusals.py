@@ -185,6 +185,8 @@ CASES = [
     ("steps pooling without kernel_size", lambda: core.steps(X, op="max_pool"),
      r"`kernel_size` is required for pooling, got None"),
     ("steps transpose without kernel", lambda: core.steps(X, op="transpose"), r"`k` is required"),
+    ("steps kernel_size disagrees", lambda: core.steps(X, K, kernel_size=3),
+     r"`kernel_size` 3 disagrees with the shape of `k` \(2, 2\)"),
     ("steps same with stride", lambda: core.steps(X, K, padding="same", stride=2),
      r"\"same\" needs stride 1"),
     ("steps too many cells", lambda: core.steps(np.zeros((101, 101)), [[1]]),

@@ -235,3 +235,25 @@ def test_every_op_renders(kw, style):
     fr = render(t, style=style)
     assert len(fr) == t.output.size and fr.size == frame_size(t, style)
     assert len(fr.palette) <= 256
+
+
+def test_arithmetic_style_is_the_classic_look(corr, conv):
+    """Default correlate: base02 at 40 % over the taps (#1A6998) and the output (#1C7676)."""
+    from plugins.conv._oblique import layout
+
+    lay = layout(corr)
+    fr = render(corr, style="arithmetic")
+
+    def centre(plane, r, c, fi, frames_=fr):
+        x, y = lay.pt(plane, r + 0.5, c + 0.5)
+        return tuple(int(v) for v in frames_.rgb(fi)[int(y), int(x)])
+
+    assert centre("in", 0, 0, 0) == (26, 105, 152)
+    assert centre("in", 2, 2, 0) == (26, 105, 152)
+    assert centre("in", 3, 3, 0) == (38, 139, 210)
+    assert centre("out", 0, 0, 0) == (28, 118, 118)
+    assert centre("out", 0, 1, 0) == (42, 161, 152)
+    assert centre("in", 4, 4, 8) == (26, 105, 152) and centre("out", 2, 2, 8) == (28, 118, 118)
+    red = render(conv, style="arithmetic")
+    r = centre("in", 0, 0, 0, red)
+    assert r[0] > r[2]

@@ -144,22 +144,27 @@ def _packed(rgb: np.ndarray) -> np.ndarray:
     return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
 
 
-def to_indices(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Map an RGB image to (palette (N, 3) uint8, indices (H, W) uint8), N <= 256.
+MAX_COLORS = 255  # one GIF palette slot stays free for "unchanged" (transparent) pixels
 
-    Exact when the image has at most 256 colours (palette sorted by colour, so the result is
-    reproducible); otherwise a median-cut palette without dithering.
+
+def to_indices(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Map an RGB image to (palette (N, 3) uint8, indices (H, W) uint8), N <= MAX_COLORS.
+
+    Exact when the image has at most 255 colours. Otherwise the palette is the 255 most frequent
+    colours (the fills and lines; anti-aliasing ramps are what is left out) and every other
+    colour maps to its nearest palette entry. Ties and order are broken by colour value, so the
+    result is reproducible.
     """
-    im = Image.fromarray(rgb, "RGB")
-    colors = im.getcolors(256)
-    if colors is not None:
-        pal = np.array(sorted(c for _, c in colors), np.uint8).reshape(-1, 3)
-        keys = _packed(pal)
-        m = next(m for m in range(len(keys), 1 << 20) if len(np.unique(keys % m)) == len(keys))
-        lut = np.zeros(m, np.uint8)
-        lut[keys % m] = np.arange(len(keys), dtype=np.uint8)
-        return pal, lut[_packed(rgb) % np.uint32(m)]
-    q = im.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    n = max(c for _, c in q.getcolors(256)) + 1
-    pal = np.array(q.getpalette()[: 3 * n], np.uint8).reshape(-1, 3)
-    return pal, np.asarray(q, np.uint8).copy()
+    h, w = rgb.shape[:2]
+    colors = Image.fromarray(rgb, "RGB").getcolors(h * w)
+    colors.sort(key=lambda nc: (-nc[0], nc[1]))
+    pal = np.array(sorted(c for _, c in colors[:MAX_COLORS]), np.uint8).reshape(-1, 3)
+    packed = _packed(rgb)
+    if len(colors) <= MAX_COLORS:
+        keys, lut = _packed(pal), np.arange(len(pal), dtype=np.uint8)
+    else:
+        allc = np.array(sorted(c for _, c in colors), np.uint8)
+        keys = _packed(allc)
+        d = ((allc[:, None, :].astype(np.int32) - pal[None, :, :].astype(np.int32)) ** 2).sum(-1)
+        lut = d.argmin(axis=1).astype(np.uint8)
+    return pal, lut[np.searchsorted(keys, packed)]

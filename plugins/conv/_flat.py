@@ -34,6 +34,7 @@ EQ_GAP = 14        # between the grids and the equation
 SHADE = 0.75       # opacity of the kernel colour over a window cell
 EMPTY = "#E4F3F1"  # output cell not computed yet
 DASH = (0, (4, 3))
+MAX_WIDTH = 600    # the image may widen to this so that each sum fits on one line
 
 
 def _fit(strings, size: float, room: float) -> float:
@@ -67,6 +68,7 @@ def cell_texts(trace: Trace) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Layout:
+    x0: int       # left edge of the input grid
     hg: int
     wg: int
     oh: int
@@ -83,7 +85,7 @@ class Layout:
         return (self.width, self.height)
 
     def in_xy(self, r: int, c: int) -> tuple[int, int]:
-        return BORDER + c * CELL, BORDER + r * CELL
+        return self.x0 + c * CELL, BORDER + r * CELL
 
     def out_xy(self, r: int, c: int) -> tuple[int, int]:
         return self.out_x0 + c * CELL, self.out_y0 + r * CELL
@@ -92,17 +94,22 @@ class Layout:
 def layout(trace: Trace) -> Layout:
     hg, wg = trace.grid.shape
     oh, ow = np.shape(trace.output)
-    out_x0 = BORDER + (wg + 1) * CELL
-    out_y0 = BORDER + ((hg - oh) * CELL) // 2
-    width = out_x0 + ow * CELL + BORDER
-    grids_bottom = BORDER + max(hg, oh) * CELL
+    grids_w = (wg + 1 + ow) * CELL
+    width = grids_w + 2 * BORDER
     lines = 1
     if len(trace.steps) <= MAX_FRAMES:
-        room = width - 2 * BORDER
-        lines = max(len(wrap(equation_pieces(trace, s), EQ_FS, room)) for s in trace.steps)
+        eqs = [equation_pieces(trace, s) for s in trace.steps]
+        # widen the image (up to MAX_WIDTH) rather than wrap a sum that nearly fits
+        longest = max(text_width(" ".join(e), EQ_FS) for e in eqs)
+        width = max(width, min(MAX_WIDTH, int(np.ceil(longest)) + 2 * BORDER))
+        lines = max(len(wrap(e, EQ_FS, width - 2 * BORDER)) for e in eqs)
+    x0 = (width - grids_w) // 2
+    out_x0 = x0 + (wg + 1) * CELL
+    out_y0 = BORDER + ((hg - oh) * CELL) // 2
+    grids_bottom = BORDER + max(hg, oh) * CELL
     eq_y0 = grids_bottom + EQ_GAP
     height = eq_y0 + lines * EQ_LINE + BORDER - 4
-    return Layout(hg, wg, oh, ow, out_x0, out_y0, eq_y0, lines, width, height)
+    return Layout(x0, hg, wg, oh, ow, out_x0, out_y0, eq_y0, lines, width, height)
 
 
 def _edges(cells, x0y0) -> np.ndarray:

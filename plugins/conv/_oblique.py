@@ -143,10 +143,13 @@ LEVELS = 8  # coverage levels of the anti-aliased connector lines
 
 def _line_table(pal: np.ndarray) -> np.ndarray:
     """table[i, a]: palette index nearest to black at coverage a/(LEVELS-1) over colour i."""
-    a = np.arange(LEVELS, dtype=float)[None, :, None] / (LEVELS - 1)
-    want = pal[:, None, :].astype(float) * (1 - a)                  # (N, LEVELS, 3)
-    d = ((want[:, :, None, :] - pal[None, None, :, :].astype(float)) ** 2).sum(-1)
-    return d.argmin(-1).astype(np.uint8)
+    p = pal.astype(np.int64)
+    a = np.arange(LEVELS)[None, :, None]
+    want = (p[:, None, :] * (LEVELS - 1 - a) + (LEVELS - 1) // 2) // (LEVELS - 1)
+    want = want.reshape(-1, 3)                                        # (N * LEVELS, 3)
+    # |want - p|^2 without the constant |want|^2; integers, so exact on every machine
+    d = (p * p).sum(1)[None, :] - 2 * (want @ p.T)
+    return d.argmin(1).reshape(len(pal), LEVELS).astype(np.uint8)
 
 
 def _line(f: np.ndarray, p0, p1, table: np.ndarray) -> None:

@@ -51,6 +51,13 @@ def build(x, k, *, op, padding, stride, dilation, output_padding, kernel_size) -
     one_d = x.ndim == 1
     x2 = x.reshape(1, -1) if one_d else x
     kernel = weights = None
+    if op not in ("max_pool", "avg_pool") and kernel_size is not None and k is not None:
+        shape = _kernel(k, x.ndim).shape
+        if _axes("kernel_size", kernel_size, one_d) != shape:
+            raise ConvError(
+                f"`kernel_size` {kernel_size!r} disagrees with the shape of `k` {shape[one_d:]};"
+                f" accepted: kernel_size None (taken from `k`) or equal to k's shape"
+            )
     if op in ("max_pool", "avg_pool"):
         if kernel_size is None:
             if k is None:

@@ -257,7 +257,8 @@ def conv_transpose2d(x, w, bias=None, *, padding=0, stride=1, dilation=1, output
     plain = x.ndim == 2
     if plain:
         if groups != 1:
-            raise ConvError(f"`groups` must be 1 for a 2-D input, got {groups}")
+            raise ConvError(f"`groups` must be 1 for a 2-D input, got {groups}; accepted: 1, "
+                            "or NCHW input with IOHW weights for groups > 1")
         x4, w4 = x.reshape(1, 1, *x.shape), w.reshape(1, 1, *w.shape)
     else:
         x4, w4 = x, w
@@ -270,9 +271,10 @@ def conv_transpose2d(x, w, bias=None, *, padding=0, stride=1, dilation=1, output
         )
     o = og * groups
     if plain and bias is not None:
-        b = as_operand("bias", np.reshape(bias, -1) if np.ndim(bias) == 0 else bias, (1,))
+        b = as_operand("bias", bias, (0, 1)).reshape(-1)
         if b.shape != (1,):
-            raise ConvError(f"`bias` for a 2-D input must be one number, got shape {b.shape}")
+            raise ConvError(f"`bias` for a 2-D input must be one number, got shape {b.shape}; "
+                            "accepted: a number or None")
     else:
         b = _bias(bias, o)
     stride = positive("stride", stride, 2)

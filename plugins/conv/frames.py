@@ -16,7 +16,7 @@ Two styles:
 How it is fast: matplotlib (Agg, object API, bundled DejaVu Sans) draws every layer a style
 needs *once*, stacked in one canvas: the background, the "window" look of every cell, the
 filled output, weight sprites and the per-frame equation bands. That canvas is mapped once to
-one palette of at most 256 colours, and each frame is composed by copying rectangles of palette
+one palette of at most 255 colours, and each frame is composed by copying rectangles of palette
 indices. Every frame thus shares the palette, and the GIF encoder never quantizes.
 """
 

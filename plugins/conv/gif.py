@@ -47,18 +47,30 @@ def _image(palette: np.ndarray, indices: np.ndarray) -> Image.Image:
 
 def encode_gif(frames: Frames | Sequence[np.ndarray], *, frame_ms: int = 1000) -> bytes:
     """GIF bytes: every frame lasts `frame_ms`, the animation loops forever (loop=0), one global
-    palette, frames after the first stored as the sub-rectangle that changed, unchanged pixels
-    inside it transparent (disposal 1, "do not dispose"). Deterministic: same frames, same bytes.
+    palette (Pillow's per-frame palette optimisation is off: it would remap every frame),
+    frames after the first stored as the sub-rectangle that changed, with the pixels that did
+    not change set to a spare transparent index so they compress to almost nothing (disposal 1,
+    "do not dispose"). Deterministic: same frames, same bytes.
     """
     if not isinstance(frame_ms, (int, np.integer)) or isinstance(frame_ms, bool) \
             or not MIN_FRAME_MS <= frame_ms <= MAX_FRAME_MS:
         raise ValueError(f"`frame_ms`: got {frame_ms!r}; expected an integer number of "
                          f"milliseconds from {MIN_FRAME_MS} to {MAX_FRAME_MS}")
     fr = _as_frames(frames)
-    images = [_image(fr.palette, i) for i in fr.indices]
+    pal, idx = fr.palette, fr.indices
+    extra = {}
+    if len(pal) < 256 and len(idx) > 1:
+        # pixels equal to the previous frame's become the spare index, declared transparent;
+        # Pillow crops each frame to the rectangle that differs from the one before
+        t = len(pal)
+        pal = np.vstack([pal, np.zeros((1, 3), np.uint8)])
+        idx = [idx[0]] + [np.where(b == a, np.uint8(t), b) for a, b in zip(idx, idx[1:])]
+        extra["transparency"] = t
+    images = [_image(pal, i) for i in idx]
     buf = io.BytesIO()
     images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], loop=0,
-                   duration=int(frame_ms), disposal=1, optimize=True, interlace=False)
+                   duration=int(frame_ms), disposal=1, optimize=False, interlace=False,
+                   **extra)
     return buf.getvalue()
 
 
