@@ -6,6 +6,7 @@ after the first phase that found any, so one run reports everything it can.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -48,47 +49,68 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
     config = load_config(root)
     report = Report()
 
+    cache = Cache(root / ".cache" / "cache.sqlite" if use_cache else None)
+    try:
+        posts = _load(root, cache, report, drafts)
+        summary = _build(root, out, config, posts, cache, report, strict, dry_run, started)
+    finally:
+        cache.close()
+    return summary
+
+
+def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[content.Post]:
+    """Every post and page; an unchanged file's parse comes from the cache."""
+    paths = content.discover(root)
+    raws = [p.read_bytes() for p in paths]
+    keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw)
+            for p, raw in zip(paths, raws)]
+    known = cache.get_many("source", keys)
     posts: list[content.Post] = []
-    for path in content.discover(root):
-        try:
-            post = content.load_post(root, path)
-        except BuildError as exc:
-            report.error(exc)
-            continue
+    for path, raw, key in zip(paths, raws, keys):
+        post = known.get(key)
+        if post is None:
+            try:
+                post = content.load_post(root, path, raw)
+            except BuildError as exc:
+                report.error(exc)
+                continue
+            cache.put("source", key, dataclasses.replace(post, bundle=()))
+        elif post.kind == "post":  # files beside the post may have come or gone
+            post = dataclasses.replace(post, bundle=content.bundle_of(path))
         report.warnings.extend(post.warnings)
-        if post.draft and not drafts:
-            continue
-        posts.append(post)
+        if not post.draft or drafts:
+            posts.append(post)
+    return posts
+
+
+def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cache,
+           report: Report, strict: bool, dry_run: bool, started: float) -> Summary:
     report.raise_if_failed()
     posts = pages.sort_newest_first(posts)
     pages.check_urls(posts, report)
     report.raise_if_failed()
 
-    cache = Cache(root / ".cache" / "cache.sqlite" if use_cache else None)
-    try:
-        keys, infos, fresh, typeset = _render(posts, config, cache)
-        for info in infos:
-            report.errors.extend(info.errors)
-            report.warnings.extend(info.warnings)
-        report.raise_if_failed()
+    keys, infos, fresh, typeset, rendered = _render(posts, config, cache)
+    for info in infos:
+        report.errors.extend(info.errors)
+        report.warnings.extend(info.warnings)
+    report.raise_if_failed()
 
-        store = FormulaStore(cache)
-        bodies = pages.Bodies(keys, fresh, cache, lambda i: markdown.render(
-            posts[i], config.math_dialect, store, config.conv))
-        outputs = pages.render_site(root, config, posts, infos, bodies, _fonts(cache), report)
-        outputs.update(feeds.render(root, config, posts, infos, bodies, report))
-        report.raise_if_failed()
-        links.check(posts, infos, outputs, config, report)
-        if strict and report.warnings:
-            report.errors.extend(report.warnings)
-            report.warnings.clear()
-        report.raise_if_failed()
-        written = 0 if dry_run else write.site(outputs, out, cache, default_out=root / "site")
-    finally:
-        cache.close()
+    store = FormulaStore(cache)
+    bodies = pages.Bodies(keys, fresh, cache, lambda i: markdown.render(
+        posts[i], config.math_dialect, store, config.conv))
+    outputs = pages.render_site(root, config, posts, infos, bodies, _fonts(cache), report)
+    outputs.update(feeds.render(root, config, posts, infos, bodies, report))
+    report.raise_if_failed()
+    links.check(posts, infos, outputs, config, report)
+    if strict and report.warnings:
+        report.errors.extend(report.warnings)
+        report.warnings.clear()
+    report.raise_if_failed()
+    written = 0 if dry_run else write.site(outputs, out, cache, default_out=root / "site")
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),
-                   written=written, cache_hits=len(posts) - len(fresh), formulas_typeset=typeset,
+                   written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
                    seconds=time.perf_counter() - started, warnings=tuple(report.warnings))
 
 
@@ -107,7 +129,7 @@ def _fonts(cache: Cache) -> dict[str, bytes]:
 def _render(posts: list[content.Post], config, cache: Cache):
     """Keys, infos and freshly rendered bodies of `posts`; unchanged posts come from the cache.
 
-    Returns (keys, infos, fresh renders by key, formulas typeset).
+    Returns (keys, infos, renders with errors by key, formulas typeset, posts rendered).
     """
     version = code_version()
     keys = [digest("post", version, p.source, p.digest, config.math_dialect, config.conv)
@@ -128,4 +150,4 @@ def _render(posts: list[content.Post], config, cache: Cache):
 
     typeset = render_all([posts[i] for i in missing], config.math_dialect, config.conv,
                          cache, keep)
-    return keys, [infos[k] for k in keys], fresh, typeset
+    return keys, [infos[k] for k in keys], fresh, typeset, len(missing)

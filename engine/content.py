@@ -56,10 +56,10 @@ def discover(root: Path) -> list[Path]:
     return posts + pages
 
 
-def load_post(root: Path, path: Path) -> Post:
+def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     """Read and validate one source file. Raises BuildError at the offending line."""
     rel = path.relative_to(root).as_posix()
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -67,17 +67,18 @@ def load_post(root: Path, path: Path) -> Post:
         raise BuildError(f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", rel, line) from None
     text = text.removeprefix("\ufeff")
     meta, body, body_line = _split(text, rel)
+    head = text[: len(text) - len(body)]  # the frontmatter: where keys are looked up
     kind = "post" if rel.startswith("content/posts/") else "page"
     warnings: list[Problem] = []
 
     def fail(key: str, message: str) -> BuildError:
-        line = _key_line(text, key)
+        line = _key_line(head, key)
         return BuildError(message, rel, line, source_line(text, line))
 
     for key in sorted(set(meta) - set(KNOWN_KEYS)):
         close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
         hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(KNOWN_KEYS)}"
-        line = _key_line(text, key)
+        line = _key_line(head, key)
         warnings.append(Problem(f"unknown frontmatter key `{key}` is ignored; {hint}", rel, line,
                                 source_line(text, line)))
 
@@ -109,17 +110,19 @@ def load_post(root: Path, path: Path) -> Post:
     if not isinstance(description, str):
         raise fail("description", f"`description` must be text, got {description!r}")
     dialect = _dialect(meta.get("math", "auto"), fail)
-    bundle: tuple[str, ...] = ()
-    if kind == "post":
-        folder = path.parent
-        bundle = tuple(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                              if p.is_file() and p != path and not p.name.startswith(".")))
     return Post(source=rel, kind=kind, title=str(title).strip(), url=url, body=body,
                 body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), date=date,
                 updated=updated, tags=tuple(dict.fromkeys(str(t).strip() for t in tags)),
                 draft=draft, description=description.strip(), math_dialect=dialect,
-                bundle=bundle, warnings=tuple(warnings),
-                url_line=_key_line(text, "path" if "path" in meta else "slug"))
+                bundle=bundle_of(path) if kind == "post" else (), warnings=tuple(warnings),
+                url_line=_key_line(head, "path" if "path" in meta else "slug"))
+
+
+def bundle_of(index: Path) -> tuple[str, ...]:
+    """The files beside a post's index.md (relative POSIX paths), which are copied with it."""
+    folder = index.parent
+    return tuple(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                        if p.is_file() and p != index and not p.name.startswith(".")))
 
 
 def _split(text: str, rel: str) -> tuple[dict, str, int]:
