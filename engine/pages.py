@@ -129,10 +129,22 @@ def render_site(root: Path, config: Config, posts: list[Post], infos: list[PostI
         summaries.append(item)
         for tag in item.tags:
             tags.setdefault(tag.name, []).append(item)
-    page("index.html", "", config.title, config.description, posts=summaries)
+    def listing(name: str, url: str, title: str, description: str, items: list, **extra):
+        """A page listing posts: re-rendered only when what it shows has changed."""
+        shown = [(p.title, p.url, p.date_iso, p.date_human, p.summary, p.reading_minutes,
+                  tuple(t.name for t in p.tags)) for p in items]
+        key = digest("listing", name, url, theme, repr(config), shown)
+        sha = bodies.cache.get("page", key)
+        if sha is not None:
+            out[url + "index.html"] = Deferred(sha, lambda: templates.render(
+                env, name, context(name, url, title, description, posts=items, **extra)).encode())
+        elif (data := page(name, url, title, description, posts=items, **extra)) is not None:
+            bodies.cache.put("page", key, hashlib.sha256(data).hexdigest())
+
+    listing("index.html", "", config.title, config.description, summaries)
     for name in sorted(tags):
         tag = Tag(name, tag_url(name))
-        page("tag.html", tag.url, f"Posts tagged “{name}”", "", tag=tag, posts=tags[name])
+        listing("tag.html", tag.url, f"Posts tagged “{name}”", "", tags[name], tag=tag)
     page("404.html", "404.html", "Page not found")
     for theme_dir in reversed(templates.theme_dirs(root, config.theme)):
         for path in sorted((theme_dir / "assets").rglob("*")):
