@@ -1,8 +1,10 @@
-"""The only module that writes the site: into a staging folder, then swapped in whole.
+"""The only module that writes the site.
 
-The previous `site/` stays untouched until the new one is complete. Files whose bytes did not
-change are hard-linked from the previous build instead of written again, and when nothing at
-all changed nothing is touched, so a no-op rebuild costs one hash per file.
+It runs after every check of the build has passed. A first build, or one that changes many
+files, goes into a staging folder that is then swapped in whole; files whose bytes did not
+change are hard-linked from the previous build instead of written again. A build that changes
+a few files of a site this module wrote (an edited post) replaces just those, each atomically
+(written beside it, then renamed over it). When nothing changed, nothing is touched.
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ def site(outputs: dict[str, Output], out: Path, cache: Cache, *, default_out: Pa
                  and _same_stat(out / p, previous[p])}
     if out.is_dir() and unchanged == set(hashes) and set(previous) == set(hashes):
         return 0
+    changed = sorted(set(hashes) - unchanged)
+    removed = sorted(set(previous) - set(hashes))
+    if out.is_dir() and previous and len(changed) + len(removed) <= max(20, len(hashes) // 10):
+        _update_in_place(outputs, out, changed, removed)
+        _save_manifest(cache, key, out, hashes)
+        return len(changed)
 
     staging = out.parent / f".{out.name}-staging-{os.getpid()}"
     if staging.exists():
@@ -52,12 +60,39 @@ def site(outputs: dict[str, Output], out: Path, cache: Cache, *, default_out: Pa
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _save_manifest(cache, key, out, hashes)
+    return written
+
+
+def _update_in_place(outputs: dict[str, Output], out: Path, changed: list[str],
+                     removed: list[str]) -> None:
+    for path in changed:
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        value = outputs[path]
+        try:
+            if isinstance(value, Path):
+                shutil.copyfile(value, temporary)
+            else:
+                temporary.write_bytes(data_of(value))
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+    for path in removed:
+        (out / path).unlink(missing_ok=True)
+        parent = (out / path).parent
+        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
+def _save_manifest(cache: Cache, key: str, out: Path, hashes: dict[str, str]) -> None:
     manifest = {}
     for path, h in hashes.items():
         st = (out / path).stat()
         manifest[path] = (h, st.st_size, st.st_mtime_ns)
     cache.put(_MANIFEST, key, manifest)
-    return written
 
 
 def _same_stat(path: Path, entry: tuple[str, int, int]) -> bool:

@@ -126,3 +126,19 @@ def test_links_are_relative_and_work_from_a_sub_path(site_copy):
     assert "https://u.github.io/blog/ConvNet-dont-do-Conv/" in (root / "site" / "sitemap.xml").read_text()
     not_found = (root / "site" / "404.html").read_text()
     assert 'href="/blog/assets/style.css"' in not_found
+
+
+def test_removed_post_disappears_from_the_site(site_copy, tmp_path):
+    root = site_copy(".")
+    extra = root / "content" / "posts" / "extra" / "index.md"
+    extra.parent.mkdir()
+    extra.write_text("---\ntitle: Extra\ndate: 2020-01-01\n---\n\nShort.\n")
+    (extra.parent / "data.csv").write_text("a,b\n")
+    assemble.build(root)
+    assert (root / "site" / "extra" / "data.csv").exists()
+    extra.unlink()
+    (extra.parent / "data.csv").unlink()
+    assemble.build(root)
+    assert not (root / "site" / "extra").exists()
+    assemble.build(root, tmp_path / "clean", use_cache=False)
+    assert files(root / "site") == files(tmp_path / "clean")
