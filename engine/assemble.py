@@ -52,7 +52,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
     cache = Cache(root / ".cache" / "cache.sqlite" if use_cache else None)
     try:
         posts = _load(root, cache, report, drafts)
-        summary = _build(root, out, config, posts, cache, report, strict, dry_run, started)
+        summary = _build(root, out, config, posts, cache, report, strict, dry_run, jobs,
+                         started)
     finally:
         cache.close()
     return summary
@@ -84,13 +85,14 @@ def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[conten
 
 
 def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cache,
-           report: Report, strict: bool, dry_run: bool, started: float) -> Summary:
+           report: Report, strict: bool, dry_run: bool, jobs: int | None,
+           started: float) -> Summary:
     report.raise_if_failed()
     posts = pages.sort_newest_first(posts)
     pages.check_urls(posts, report)
     report.raise_if_failed()
 
-    keys, infos, fresh, typeset, rendered = _render(posts, config, cache)
+    keys, infos, fresh, typeset, rendered = _render(posts, config, cache, jobs)
     for info in infos:
         report.errors.extend(info.errors)
         report.warnings.extend(info.warnings)
@@ -99,7 +101,7 @@ def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cach
     store = FormulaStore(cache)
     bodies = pages.Bodies(keys, fresh, cache, lambda i: markdown.render(
         posts[i], config.math_dialect, store, config.conv))
-    outputs = pages.render_site(root, config, posts, infos, bodies, _fonts(cache), report)
+    outputs = pages.render_site(root, config, posts, infos, bodies, report)
     outputs.update(feeds.render(root, config, posts, infos, bodies, report))
     report.raise_if_failed()
     links.check(posts, infos, outputs, config, report)
@@ -114,19 +116,7 @@ def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cach
                    seconds=time.perf_counter() - started, warnings=tuple(report.warnings))
 
 
-def _fonts(cache: Cache) -> dict[str, bytes]:
-    """The subset math font; subsetting takes most of a second, so it is cached on disk."""
-    key = digest("fonts", code_version())
-    found = cache.get("fonts", key)
-    if found is None:
-        from . import fonts  # imports fontTools and matplotlib: only on a miss
-
-        found = fonts.math_font_assets()
-        cache.put("fonts", key, found)
-    return found
-
-
-def _render(posts: list[content.Post], config, cache: Cache):
+def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
     """Keys, infos and freshly rendered bodies of `posts`; unchanged posts come from the cache.
 
     Returns (keys, infos, renders with errors by key, formulas typeset, posts rendered).
@@ -142,12 +132,12 @@ def _render(posts: list[content.Post], config, cache: Cache):
         key = keys[missing[n]]
         infos[key] = result.info()
         cache.put_many("formula", formulas)
-        if result.errors:  # not cached, so the next build reports them again
+        if result.errors or cache.path is None:  # errors are not cached: reported again
             fresh[key] = result
         else:
             cache.put_many("post", {key: result})
             cache.put_many("info", {key: infos[key]})
 
     typeset = render_all([posts[i] for i in missing], config.math_dialect, config.conv,
-                         cache, keep)
+                         cache, keep, jobs)
     return keys, [infos[k] for k in keys], fresh, typeset, len(missing)

@@ -223,3 +223,15 @@ def math_font_assets() -> dict[str, bytes]:
 def open_font(data: bytes) -> TTFont:
     """Open font bytes (e.g. the subset) with fontTools, for tests and checks."""
     return TTFont(io.BytesIO(data), recalcTimestamp=False)
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "themes" / "default" / FONT_PATH
+
+
+if __name__ == "__main__":
+    # The default theme ships the subset, so a build never spends the second subsetting
+    # takes; `python -m engine.fonts` regenerates it and tests/test_fonts.py checks that the
+    # shipped file is exactly what this module makes from the pinned matplotlib.
+    SHIPPED.parent.mkdir(parents=True, exist_ok=True)
+    SHIPPED.write_bytes(math_font_assets()[FONT_PATH])
+    print(f"wrote {SHIPPED} ({SHIPPED.stat().st_size} bytes)")

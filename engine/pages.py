@@ -68,8 +68,9 @@ def check_urls(posts: list[Post], report: Report) -> None:
 
 
 def render_site(root: Path, config: Config, posts: list[Post], infos: list[PostInfo],
-                bodies: "Bodies", fonts: dict[str, bytes], report: Report) -> dict[str, Output]:
-    """Every page, generated asset, copied bundle file, theme asset and static file.
+                bodies: "Bodies", report: Report) -> dict[str, Output]:
+    """Every page, generated asset, copied bundle file, theme asset (the math font among
+    them) and static file.
 
     A post's page whose inputs are unchanged is not rendered: its digest comes from the cache
     and the writer links the previous file (or renders it, through `Deferred`, if it is gone).
@@ -150,7 +151,6 @@ def render_site(root: Path, config: Config, posts: list[Post], infos: list[PostI
         for path in sorted((theme_dir / "assets").rglob("*")):
             if path.is_file():
                 out["assets/" + path.relative_to(theme_dir / "assets").as_posix()] = path
-    out.update(fonts)
     static = root / "static"
     for path in sorted(static.rglob("*")) if static.is_dir() else ():
         if path.is_file():

@@ -174,3 +174,8 @@ def test_style_css_loads_this_font() -> None:
     relative = fonts.FONT_PATH.removeprefix("assets/")  # style.css lives in assets/
     assert f'font-family: "{fonts.FONT_FAMILY}";' in css
     assert f'url("{relative}")' in css
+
+
+def test_shipped_font_is_what_this_module_makes(data: bytes) -> None:
+    # the theme ships the subset; regenerate with `python -m engine.fonts` after a change
+    assert fonts.SHIPPED.read_bytes() == data
