@@ -66,6 +66,7 @@ def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[conten
     keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw)
             for p, raw in zip(paths, raws)]
     known = cache.get_many("source", keys)
+    parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
     for path, raw, key in zip(paths, raws, keys):
         post = known.get(key)
@@ -75,12 +76,13 @@ def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[conten
             except BuildError as exc:
                 report.error(exc)
                 continue
-            cache.put("source", key, dataclasses.replace(post, bundle=()))
+            parsed[key] = dataclasses.replace(post, bundle=())
         elif post.kind == "post":  # files beside the post may have come or gone
             post = dataclasses.replace(post, bundle=content.bundle_of(path))
         report.warnings.extend(post.warnings)
         if not post.draft or drafts:
             posts.append(post)
+    cache.put_many("source", parsed)
     return posts
 
 
@@ -92,7 +94,7 @@ def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cach
     pages.check_urls(posts, report)
     report.raise_if_failed()
 
-    keys, infos, fresh, typeset, rendered = _render(posts, config, cache, jobs)
+    keys, infos, fresh, fresh_pages, typeset, rendered = _render(posts, config, cache, jobs)
     for info in infos:
         report.errors.extend(info.errors)
         report.warnings.extend(info.warnings)
@@ -100,7 +102,7 @@ def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cach
 
     store = FormulaStore(cache)
     bodies = pages.Bodies(keys, fresh, cache, lambda i: markdown.render(
-        posts[i], config.math_dialect, store, config.conv))
+        posts[i], config.math_dialect, store, config.conv), fresh_pages)
     outputs = pages.render_site(root, config, posts, infos, bodies, report)
     outputs.update(feeds.render(root, config, posts, infos, bodies, report))
     report.raise_if_failed()
@@ -119,7 +121,8 @@ def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cach
 def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
     """Keys, infos and freshly rendered bodies of `posts`; unchanged posts come from the cache.
 
-    Returns (keys, infos, renders with errors by key, formulas typeset, posts rendered).
+    Returns (keys, infos, renders kept in memory by key, pages rendered with them by key,
+    formulas typeset, posts rendered).
     """
     version = code_version()
     keys = [digest("post", version, p.source, p.digest, config.math_dialect, config.conv)
@@ -127,17 +130,28 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
     infos = cache.get_many("info", keys)
     missing = [i for i, k in enumerate(keys) if k not in infos]
     fresh: dict[str, markdown.Rendered] = {}
+    fresh_pages: dict[str, bytes] = {}
+    pending: dict[str, dict] = {"post": {}, "info": {}, "formula": {}}
 
-    def keep(n: int, result: markdown.Rendered, formulas: dict) -> None:
+    def flush() -> None:  # one transaction per batch: a commit per post costs more than the post
+        for ns, items in pending.items():
+            cache.put_many(ns, items)
+            items.clear()
+
+    def keep(n: int, result: markdown.Rendered, page: bytes | None, formulas: dict) -> None:
         key = keys[missing[n]]
+        if page is not None:
+            fresh_pages[key] = page
         infos[key] = result.info()
-        cache.put_many("formula", formulas)
+        pending["formula"].update(formulas)
         if result.errors or cache.path is None:  # errors are not cached: reported again
             fresh[key] = result
         else:
-            cache.put_many("post", {key: result})
-            cache.put_many("info", {key: infos[key]})
+            pending["post"][key] = result
+            pending["info"][key] = infos[key]
+        if len(pending["post"]) >= 64:
+            flush()
 
-    typeset = render_all([posts[i] for i in missing], config.math_dialect, config.conv,
-                         cache, keep, jobs)
-    return keys, [infos[k] for k in keys], fresh, typeset, len(missing)
+    typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs)
+    flush()
+    return keys, [infos[k] for k in keys], fresh, fresh_pages, typeset, len(missing)

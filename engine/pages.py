@@ -80,10 +80,7 @@ def render_site(root: Path, config: Config, posts: list[Post], infos: list[PostI
     out: dict[str, Output] = {}
 
     def context(name: str, url: str, title: str, description: str = "", **extra) -> dict:
-        ctx = base_context(config, url, title, description)
-        ctx["root"] = "../" * url.count("/") if name != "404.html" else config.base_path
-        ctx.update(extra)
-        return ctx
+        return page_context(config, name, url, title, description, **extra)
 
     def page(name: str, url: str, title: str, description: str = "", **extra) -> bytes | None:
         path = url + "index.html" if not url.endswith(".html") else url
@@ -96,13 +93,10 @@ def render_site(root: Path, config: Config, posts: list[Post], infos: list[PostI
         return out[path]
 
     def post_page(i: int) -> bytes:
-        post = posts[i]
-        item = post_item(post, infos[i], bodies.get(i).html)
-        name = "post.html" if post.kind == "post" else "page.html"
-        extra = {"post": item} if post.kind == "post" else {
-            "content": Values(title=post.title, body=Markup(item.body))}
-        ctx = context(name, post.url, post.title, post.description or item.summary, **extra)
-        return templates.render(env, name, ctx).encode("utf-8")
+        prerendered = bodies.pages.get(bodies.keys[i])
+        if prerendered is not None:
+            return prerendered
+        return render_post_page(env, config, posts[i], infos[i], bodies.get(i).html)
 
     page_keys = [digest("page", bodies.keys[i], theme, repr(config)) for i in range(len(posts))]
     known = bodies.cache.get_many("page", page_keys)
@@ -167,12 +161,14 @@ def _asset(bodies: "Bodies", i: int, name: str) -> bytes:
 
 
 class Bodies:
-    """Rendered posts by index: fresh ones in memory, the rest loaded from the cache on demand."""
+    """Rendered posts by index: fresh ones in memory, the rest loaded from the cache on demand,
+    and the pages that were rendered along with them."""
 
     def __init__(self, keys: list[str], fresh: dict[str, Rendered], cache: Cache,
-                 render: Callable[[int], Rendered]):
+                 render: Callable[[int], Rendered], pages: dict[str, bytes] | None = None):
         self.keys = keys
         self.fresh = fresh
+        self.pages = pages or {}  # pages the render workers made, by post key
         self.cache = cache
         self._render = render
 
@@ -185,6 +181,25 @@ class Bodies:
             found = self.fresh[key] = self._render(i)
             self.cache.put("post", key, found)
         return found
+
+
+def page_context(config: Config, name: str, url: str, title: str, description: str = "",
+                 **extra) -> dict:
+    ctx = base_context(config, url, title, description)
+    ctx["root"] = "../" * url.count("/") if name != "404.html" else config.base_path
+    ctx.update(extra)
+    return ctx
+
+
+def render_post_page(env, config: Config, post: Post, info: PostInfo, html: str) -> bytes:
+    """The HTML page of one post or standalone page. Raises BuildError (template problems)."""
+    item = post_item(post, info, html)
+    name = "post.html" if post.kind == "post" else "page.html"
+    extra = {"post": item} if post.kind == "post" else {
+        "content": Values(title=post.title, body=Markup(item.body))}
+    ctx = page_context(config, name, post.url, post.title, post.description or item.summary,
+                       **extra)
+    return templates.render(env, name, ctx).encode("utf-8")
 
 
 def base_context(config: Config, url: str, title: str, description: str) -> dict:

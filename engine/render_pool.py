@@ -1,8 +1,8 @@
-"""Renders the posts that missed the cache, on every core when there are enough of them.
+"""Renders the posts that missed the cache, and their pages, on every core.
 
-Workers read the cache but never write it: each result, with the formulas a worker typeset,
-goes back to the parent, which stores it and lets it go, so memory does not grow with the
-number of posts.
+Workers read the cache but never write it: each result (the rendered post, its page, the
+formulas a worker typeset) goes back to the parent, which stores it, so the parent's own
+work stays small and memory does not grow with the number of posts in flight.
 """
 
 from __future__ import annotations
@@ -14,56 +14,74 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from . import markdown
+from . import markdown, pages, templates
 from .cache import Cache
+from .config import Config
 from .content import Post
+from .errors import BuildError
 from .formulas import FormulaStore
 
 _MIN_PER_WORKER = 8
 _CHUNK = 8
-_worker_store: FormulaStore | None = None
+_worker: "_Renderer | None" = None
 
-Sink = Callable[[int, markdown.Rendered, dict], None]
+# sink(index, rendered, page bytes or None, new formulas)
+Sink = Callable[[int, markdown.Rendered, "bytes | None", dict], None]
 
 
-def render_all(posts: list[Post], site_dialect: str, conv_defaults, cache: Cache,
-               sink: Sink, jobs: int | None = None) -> int:
-    """Render `posts`, calling `sink(index, rendered, new_formulas)` for each in order.
+class _Renderer:
+    """Renders posts and their pages in one process, memoising formulas."""
 
-    Returns the number of formulas typeset.
-    """
+    def __init__(self, config: Config, cache: Cache | None):
+        self.config = config
+        self.store = FormulaStore(cache)
+        self.env = templates.environment(config.root, config.theme)
+
+    def render(self, post: Post) -> tuple[markdown.Rendered, bytes | None]:
+        result = markdown.render(post, self.config.math_dialect, self.store, self.config.conv)
+        if result.errors:
+            return result, None
+        try:
+            page = pages.render_post_page(self.env, self.config, post, result.info(), result.html)
+        except BuildError:  # the parent renders it again and reports the error in its place
+            page = None
+        return result, page
+
+
+def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
+               jobs: int | None = None) -> int:
+    """Render `posts`, calling `sink` for each in order. Returns the formulas typeset."""
     jobs = jobs or os.cpu_count() or 1
     jobs = min(jobs, max(1, len(posts) // _MIN_PER_WORKER))
     if jobs <= 1:
-        store = FormulaStore(cache)
+        renderer = _Renderer(config, cache)
         for i, post in enumerate(posts):
-            sink(i, markdown.render(post, site_dialect, store, conv_defaults), store.new)
-            store.new = {}
-        return store.typeset_count
+            result, page = renderer.render(post)
+            sink(i, result, page, renderer.store.new)
+            renderer.store.new = {}
+        return renderer.store.typeset_count
     chunks = [posts[i:i + _CHUNK] for i in range(0, len(posts), _CHUNK)]
     # fork keeps start-up cheap on Linux; elsewhere the default method works as well
     method = "fork" if sys.platform.startswith("linux") else None
     typeset = 0
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                             initializer=_init, initargs=(cache.path,)) as pool:
-        results = pool.map(_render_chunk, chunks, [site_dialect] * len(chunks),
-                           [conv_defaults] * len(chunks))
-        for n, (rendered, formulas, count) in enumerate(results):
+                             initializer=_init, initargs=(config, cache.path)) as pool:
+        for n, (results, formulas, count) in enumerate(pool.map(_render_chunk, chunks)):
             typeset += count
-            for j, result in enumerate(rendered):
-                sink(n * _CHUNK + j, result, formulas if j == 0 else {})
+            for j, (result, page) in enumerate(results):
+                sink(n * _CHUNK + j, result, page, formulas if j == 0 else {})
     return typeset
 
 
-def _init(cache_path: Path | None) -> None:
-    global _worker_store
-    _worker_store = FormulaStore(Cache(cache_path, readonly=True) if cache_path else None)
+def _init(config: Config, cache_path: Path | None) -> None:
+    global _worker
+    _worker = _Renderer(config, Cache(cache_path, readonly=True) if cache_path else None)
 
 
-def _render_chunk(posts: list[Post], site_dialect: str, conv_defaults):
-    store = _worker_store
-    assert store is not None
+def _render_chunk(posts: list[Post]):
+    assert _worker is not None
+    store = _worker.store
     before = store.typeset_count
-    rendered = [markdown.render(p, site_dialect, store, conv_defaults) for p in posts]
+    results = [_worker.render(p) for p in posts]
     new, store.new = store.new, {}
-    return rendered, new, store.typeset_count - before
+    return results, new, store.typeset_count - before
