@@ -23,7 +23,6 @@ Exit status 0 whatever the figures say (this is a report).
 from __future__ import annotations
 
 import argparse
-import io
 import subprocess
 import sys
 import tempfile

@@ -12,12 +12,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, markdown, pages, write
+from . import content, feeds, links, pages, write
 from .cache import Cache, digest
 from .config import load_config
 from .errors import BuildError, Problem, Report
-from .formulas import FormulaStore
-from .render_pool import render_all
+from .rendered import Rendered
 from .version import code_version
 
 log = logging.getLogger(__name__)
@@ -100,9 +99,7 @@ def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cach
         report.warnings.extend(info.warnings)
     report.raise_if_failed()
 
-    store = FormulaStore(cache)
-    bodies = pages.Bodies(keys, fresh, cache, lambda i: markdown.render(
-        posts[i], config.math_dialect, store, config.conv), fresh_pages)
+    bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
     outputs = pages.render_site(root, config, posts, infos, bodies, report)
     outputs.update(feeds.render(root, config, posts, infos, bodies, report))
     report.raise_if_failed()
@@ -118,6 +115,18 @@ def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cach
                    seconds=time.perf_counter() - started, warnings=tuple(report.warnings))
 
 
+def _renderer(posts: list[content.Post], config, cache: Cache):
+    """Renders post i again, for a page whose cached body turned out to be corrupt."""
+
+    def render(i: int) -> Rendered:
+        from .formulas import FormulaStore
+        from .markdown import render
+
+        return render(posts[i], config.math_dialect, FormulaStore(cache), config.conv)
+
+    return render
+
+
 def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
     """Keys, infos and freshly rendered bodies of `posts`; unchanged posts come from the cache.
 
@@ -129,21 +138,23 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
             for p in posts]
     infos = cache.get_many("info", keys)
     missing = [i for i, k in enumerate(keys) if k not in infos]
-    fresh: dict[str, markdown.Rendered] = {}
+    fresh: dict[str, Rendered] = {}
     fresh_pages: dict[str, bytes] = {}
-    pending: dict[str, dict] = {"post": {}, "info": {}, "formula": {}}
+    pending: dict[str, dict] = {"post": {}, "info": {}, "formula": {}, "figure": {}}
 
     def flush() -> None:  # one transaction per batch: a commit per post costs more than the post
         for ns, items in pending.items():
             cache.put_many(ns, items)
             items.clear()
 
-    def keep(n: int, result: markdown.Rendered, page: bytes | None, formulas: dict) -> None:
+    def keep(n: int, result: Rendered, page: bytes | None, formulas: dict) -> None:
         key = keys[missing[n]]
         if page is not None:
             fresh_pages[key] = page
         infos[key] = result.info()
         pending["formula"].update(formulas)
+        pending["figure"].update(result.figures)
+        result.figures = {}  # stored once, under their own keys
         if result.errors or cache.path is None:  # errors are not cached: reported again
             fresh[key] = result
         else:
@@ -152,6 +163,10 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
         if len(pending["post"]) >= 64:
             flush()
 
-    typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs)
+    typeset = 0
+    if missing:  # the Markdown parser, KaTeX and the plugins load only when there is work
+        from .render_pool import render_all
+
+        typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs)
     flush()
     return keys, [infos[k] for k in keys], fresh, fresh_pages, typeset, len(missing)

@@ -9,7 +9,7 @@ from . import pages, templates
 from .config import Config
 from .content import Post
 from .errors import BuildError, Report
-from .markdown import PostInfo
+from .rendered import PostInfo
 
 
 def render(root: Path, config: Config, posts: list[Post], infos: list[PostInfo],
@@ -17,7 +17,8 @@ def render(root: Path, config: Config, posts: list[Post], infos: list[PostInfo],
     blog = [i for i, p in enumerate(posts) if p.kind == "post"][: config.feed_posts]
     out: dict[str, bytes] = {}
     env = templates.environment(root, config.theme)
-    entries = [pages.post_item(posts[i], infos[i], bodies.get(i).html) for i in blog]
+    entries = [pages.post_item(posts[i], infos[i], _stills(bodies.get(i).html, infos[i].assets))
+               for i in blog]
     newest = max((e.updated or e.date for e in entries), key=pages.sort_key, default=None)
     ctx = pages.base_context(config, "feed.xml", config.title, config.description)
     ctx.update(root="", posts=entries, feed_updated=pages.iso(newest) if newest else
@@ -30,6 +31,15 @@ def render(root: Path, config: Config, posts: list[Post], infos: list[PostInfo],
         out["sitemap.xml"] = _sitemap(config, posts)
         out["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()
     return out
+
+
+def _stills(html: str, assets: dict[str, str]) -> str:
+    """Feed readers cannot honour prefers-reduced-motion: give them each animation's poster."""
+    for name in assets:
+        poster = name[:-4] + ".png"
+        if name.endswith(".gif") and poster in assets:
+            html = html.replace(f'<img src="./{name}"', f'<img src="./{poster}"')
+    return html
 
 
 def _sitemap(config: Config, posts: list[Post]) -> bytes:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .config import Config
 from .content import Post
 from .errors import Problem, Report, source_line
-from .markdown import PostInfo
+from .rendered import PostInfo
 
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 

@@ -8,9 +8,7 @@ file line so one build can report all of them.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
-from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -21,50 +19,11 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import highlight, math
 from .content import Post
 from .errors import Problem, source_line
+from .rendered import Ref, Rendered
 from .formulas import FormulaStore
 from plugins.conv import conv_plugin
 
 _HTML_REF = re.compile(r"""\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A link or image source found in a post, to be checked once all URLs are known."""
-
-    target: str
-    line: int
-    strict: bool  # Markdown syntax: a missing target is an error; raw HTML: a warning
-
-
-@dataclass(frozen=True)
-class PostInfo:
-    """What the site needs of a rendered post besides its HTML: small enough to load for
-    every post on every build. `assets` maps generated file names to their SHA-256."""
-
-    dialect: str
-    errors: tuple[Problem, ...]
-    warnings: tuple[Problem, ...]
-    refs: tuple[Ref, ...]
-    assets: dict[str, str]
-    summary: str
-    words: int
-
-
-@dataclass
-class Rendered:
-    html: str
-    dialect: str
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    refs: list[Ref] = field(default_factory=list)
-    assets: dict[str, bytes] = field(default_factory=dict)
-    summary: str = ""
-    words: int = 0
-
-    def info(self) -> PostInfo:
-        return PostInfo(self.dialect, tuple(self.errors), tuple(self.warnings), tuple(self.refs),
-                        {name: hashlib.sha256(data).hexdigest() for name, data in self.assets.items()},
-                        self.summary, self.words)
 
 
 @functools.cache
@@ -105,7 +64,7 @@ def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=
     text = _plain_text(tokens)
     return Rendered(html=html, dialect=dialect, errors=env["errors"], warnings=env["warnings"],
                     refs=env["refs"], assets=env["assets"], summary=_summary(tokens),
-                    words=len(text.split()))
+                    words=len(text.split()), figures=env.get("new_figures", {}))
 
 
 def problem(env: dict, line: int, message: str) -> Problem:

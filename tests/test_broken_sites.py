@@ -3,7 +3,6 @@ every problem, exits 1, and leaves the previous site/ exactly as it was."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -4,11 +4,14 @@ staging swap."""
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
 import build
 from engine import assemble
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -16,8 +19,14 @@ def files(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_seed_page_has_all_math_footnotes_and_warns_about_missing_gifs(site_copy, capsys):
-    root = site_copy(".")
+def test_seed_page_has_all_math_footnotes_and_warns_about_missing_gifs(tmp_path, capsys):
+    """The seed post exactly as it was published (tests/fixtures/seed_verbatim.md), without its
+    GIFs: it still builds, warning about the two images that are missing."""
+    root = tmp_path / "verbatim"
+    post = root / "content" / "posts" / "convnet-dont-do-conv" / "index.md"
+    post.parent.mkdir(parents=True)
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copy(Path(__file__).parent / "fixtures" / "seed_verbatim.md", post)
     assert build.main(["--root", str(root)]) == 0
     err = capsys.readouterr().err
     page = (root / "site" / "ConvNet-dont-do-Conv" / "index.html").read_text()
@@ -38,6 +47,20 @@ def test_seed_page_has_all_math_footnotes_and_warns_about_missing_gifs(site_copy
     for gif, warning in zip(gifs, warnings):
         assert warning.startswith("content/posts/convnet-dont-do-conv/index.md:")
         assert gif in warning
+
+
+def test_shipped_seed_post_generates_both_gifs_without_warnings(site_copy, capsys):
+    root = site_copy(".")
+    assert build.main(["--root", str(root)]) == 0
+    assert ": warning: " not in capsys.readouterr().err
+    folder = root / "site" / "ConvNet-dont-do-Conv"
+    page = (folder / "index.html").read_text()
+    for gif in ("corr_numerical_no_padding_no_strides.gif", "conv_numerical_no_padding_no_strides.gif"):
+        assert (folder / gif).read_bytes().startswith(b"GIF89a")
+        assert (folder / gif.replace(".gif", ".png")).read_bytes().startswith(b"\x89PNG")
+        assert f'<img src="./{gif}"' in page
+    # the text around the figures is the published one: all math still there
+    assert len(re.findall(r'<div class="math-display"><math[^>]*display="block"', page)) == 9
 
 
 def test_two_clean_builds_are_byte_identical(site_copy, tmp_path):
@@ -81,7 +104,7 @@ def test_unreadable_cache_file_is_replaced(site_copy):
     root = site_copy(".")
     (root / ".cache").mkdir()
     (root / ".cache" / "cache.sqlite").write_bytes(b"not a database" * 100)
-    assert assemble.build(root).posts == 1
+    assert assemble.build(root).posts == 2  # the seed post and the conv gallery
 
 
 def test_drafts_are_left_out_unless_asked(site_copy):

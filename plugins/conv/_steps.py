@@ -18,7 +18,6 @@ from ._validate import (
     check_limit,
     padding_pairs,
     per_axis,
-    positive,
 )
 from .trace import Step, Trace
 

@@ -8,7 +8,6 @@ proportion to a result: the size checks work from shapes alone.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
 
 import numpy as np
 

@@ -3,12 +3,14 @@
     spec, problems = parse(text, style="numerical", frame_ms=1000)
 
 `problems` is a list of `SpecProblem(line, message)`, `line` 0-based inside the body (the line
-of the offending key, or of the offending row of a matrix). Parsing is strict: every unknown
+of the offending key, or of the offending row of a matrix; -1, the opening fence, for problems
+of the block as a whole). Parsing is strict: every unknown
 key, bad value and impossible shape is reported, and `spec` is None when there is any.
 Grammar (every key but `input` is optional):
 
-    input:           rows on lines, numbers separated by spaces or commas (one line: a 1-D
-                     signal), or a YAML list (of numbers: 1-D; of lists: 2-D)
+    input:           rows on lines, numbers separated by spaces or commas, or a YAML list
+                     of rows; one row (one line, or a flat list) is a 1-D signal when the
+                     kernel is one row too, else a 1 x n matrix
     kernel:          the same forms; for max_pool / avg_pool the window size: an int or
                      [rows, cols]. Required except for pooling, where it defaults to 2
     op:              correlate (default) | convolve | transpose | max_pool | avg_pool
@@ -179,8 +181,9 @@ def _matrix(key: str, value, node: yaml.Node, problems: list[SpecProblem]) -> np
             rows.append(list(item))
             row_lines.append(line)
     else:
-        problems.append(SpecProblem(key_line, f"`{key}` must be a matrix, got {_short(value)}; "
-                                              "accepted: " + accepted))
+        hint = f" (a 1×1 {key} is [[{value}]])" if _is_num(value) else ""
+        problems.append(SpecProblem(key_line, f"`{key}` must be a matrix, got {_short(value)}"
+                                              f"{hint}; accepted: " + accepted))
         return None
     if not rows or not rows[0]:
         problems.append(SpecProblem(key_line, f"`{key}` is empty; accepted: " + accepted))
@@ -226,10 +229,10 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
     if bad is not None:
         return None, [bad]
     if data is None:
-        return None, [SpecProblem(0, "the `conv` block is empty; give at least `input:` and "
+        return None, [SpecProblem(-1, "the `conv` block is empty; give at least `input:` and "
                                      "`kernel:` (see the `conv` block in docs/design.md)")]
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
-        return None, [SpecProblem(0, f"the `conv` block must be `key: value` lines, got "
+        return None, [SpecProblem(-1, f"the `conv` block must be `key: value` lines, got "
                                      f"{_short(data)}; accepted keys: {', '.join(KEYS)}")]
     problems: list[SpecProblem] = []
     lines: dict[str, int] = {}
@@ -269,7 +272,7 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
 
     x = None
     if "input" not in data:
-        problems.append(SpecProblem(0, "`input` is required: the matrix the operation reads, "
+        problems.append(SpecProblem(-1, "`input` is required: the matrix the operation reads, "
                                        "e.g. `input: |` followed by rows like `1 2 0`"))
     else:
         x = _matrix("input", data["input"], nodes["input"], problems)
@@ -284,14 +287,13 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
         elif isinstance(kernel_size, int):
             kernel_size = (kernel_size,) * (1 if x is not None and x.ndim == 1 else 2)
     elif "kernel" not in data:
-        problems.append(SpecProblem(0, f"`kernel` is required for `op: {op}`: its weights as "
+        problems.append(SpecProblem(-1, f"`kernel` is required for `op: {op}`: its weights as "
                                        "rows, e.g. `kernel: |` followed by `0 1 2` lines"))
     else:
         kernel = _matrix("kernel", data["kernel"], nodes["kernel"], problems)
         if kernel is not None and x is not None and kernel.ndim != x.ndim:
-            problems.append(SpecProblem(at("kernel"), f"`kernel` is {kernel.ndim}-D but `input` is "
-                                                      f"{x.ndim}-D; accepted: both one row "
-                                                      "(1-D) or both several rows (2-D)"))
+            # one row beside a matrix is a 1 x n matrix
+            x, kernel = np.atleast_2d(x), np.atleast_2d(kernel)
 
     naxes = x.ndim if x is not None else 2
     pair = "[left, right]" if naxes == 1 else "[rows, cols]"

@@ -1,0 +1,283 @@
+"""The `conv` fence in posts and whole builds: located errors, markup, real GIFs decoded, the
+seed post's two animations, the gallery, determinism, the figure cache, and a browser check."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from markdown_it.utils import read_fixture_file
+from PIL import Image
+
+from engine import assemble, markdown
+from engine.cache import Cache
+from engine.config import ConvDefaults
+from engine.content import Post
+from engine.formulas import FormulaStore
+from plugins.conv import block
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "conv"
+SEED_VERBATIM = Path(__file__).parent / "fixtures" / "seed_verbatim.md"
+SEED = REPO / "content" / "posts" / "convnet-dont-do-conv" / "index.md"
+GALLERY = REPO / "content" / "posts" / "conv-gallery" / "index.md"
+SEED_GIFS = ("corr_numerical_no_padding_no_strides.gif", "conv_numerical_no_padding_no_strides.gif")
+
+
+def render(body: str, cache: Cache | None = None, style: str = "numerical") -> markdown.Rendered:
+    post = Post(source="content/posts/x/index.md", kind="post", title="x", url="x/",
+                body=body, body_line=5, digest="0", math_dialect="modern")
+    return markdown.render(post, "modern", FormulaStore(cache), ConvDefaults(style, 1000))
+
+
+def gif_frames(data: bytes) -> tuple[Image.Image, list[np.ndarray], list[int]]:
+    im = Image.open(io.BytesIO(data))
+    frames, durations = [], []
+    for i in range(im.n_frames):
+        im.seek(i)
+        frames.append(np.array(im.convert("RGB")))
+        durations.append(im.info["duration"])
+    im.seek(0)
+    return im, frames, durations
+
+
+# --------------------------------------------------------------------------- in one post
+
+
+@pytest.mark.parametrize("line,title,body,expected", [
+    pytest.param(*case, id=f"{case[0]}:{case[1]}")
+    for case in read_fixture_file(FIXTURES / "blocks_bad.md")])
+def test_block_problems_stop_the_build_at_their_line(line, title, body, expected):
+    result = render(body)
+    got = [p.format().splitlines()[0] for p in result.errors]
+    want = expected.splitlines()
+    assert len(got) == len(want), got
+    for g, w in zip(got, want):
+        assert g.startswith(w), (g, w)
+    for p in result.errors:  # the source line is quoted under the message
+        assert p.source == body.splitlines()[p.line - 5]
+
+
+def test_animation_markup_assets_and_escaping():
+    body = ("```conv\ninput: 1 2 3 4\nkernel: 1 1\nshow: [equation, animation, table]\n"
+            "caption: 'A *first* <b>look</b> at $x \\star k$'\nalt: 'Quotes \" & <tags>'\n```\n")
+    result = render(body)
+    assert not result.errors and not result.warnings
+    names = sorted(result.assets)
+    assert len(names) == 2 and names[0].endswith(".gif") and names[1] == names[0][:-4] + ".png"
+    assert re.fullmatch(r"conv-[0-9a-f]{12}\.gif", names[0])
+    html = result.html
+    assert html.startswith('<figure class="conv-figure"><div class="math-display"><math')
+    assert (f'<picture><source srcset="./{names[1]}" media="(prefers-reduced-motion: reduce)">'
+            f'<img src="./{names[0]}" width="') in html
+    assert 'alt="Quotes &quot; &amp; &lt;tags&gt;" loading="lazy" decoding="async"></picture>' in html
+    assert '<table class="conv-table"><tbody><tr><td>3</td><td>5</td><td>7</td></tr>' in html
+    caption = html[html.index("<figcaption>"):html.index("</figcaption>")]
+    assert "<em>first</em>" in caption and "&lt;b&gt;look&lt;/b&gt;" in caption
+    assert "<math" in caption
+    im = Image.open(io.BytesIO(result.assets[names[0]]))
+    w, h = im.size
+    assert f'width="{w}" height="{h}"' in html
+    assert Image.open(io.BytesIO(result.assets[names[1]])).size == (w, h)
+
+
+def test_identical_hash_named_blocks_share_one_file():
+    block = "```conv\ninput: 1 2 3\nkernel: 1 1\n```\n"
+    result = render(block + "\nText.\n\n" + block)
+    assert not result.errors and len(result.assets) == 2
+
+
+def test_equation_only_renders_no_files():
+    result = render("```conv\ninput: 1 2 3\nkernel: 1 1\nshow: equation\n```\n")
+    assert not result.errors and result.assets == {}
+    assert '<div class="math-display"><math' in result.html and "<img" not in result.html
+
+
+def test_other_fences_are_untouched():
+    result = render("```python\nx = 1\n```\n")
+    assert "conv-figure" not in result.html and "highlight" in result.html
+
+
+# --------------------------------------------------------------------------- the seed post
+
+
+def test_seed_post_differs_from_the_verbatim_text_only_by_the_two_blocks():
+    shipped, verbatim = SEED.read_text(encoding="utf-8"), SEED_VERBATIM.read_text(encoding="utf-8")
+    blocks = re.findall(r"```conv\n.*?```\n", shipped, re.S)
+    assert len(blocks) == 2
+    restored = shipped
+    for fence, gif in zip(blocks, SEED_GIFS):
+        assert f"file: {gif}\n" in fence
+        restored = restored.replace(fence, f'<p align="center">\n  <img src="./{gif}">\n</p>\n')
+    assert restored == verbatim
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("seed")
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(SEED.parent, root / "content" / "posts" / SEED.parent.name)
+    summary = assemble.build(root, use_cache=False)
+    assert summary.warnings == ()
+    return root / "site"
+
+
+def test_seed_gifs_decode_loop_forever_with_fixed_timing(seed_site):
+    folder = seed_site / "ConvNet-dont-do-Conv"
+    page = (folder / "index.html").read_text()
+    colours = {}
+    for gif in SEED_GIFS:
+        data = (folder / gif).read_bytes()
+        im, frames, durations = gif_frames(data)
+        assert im.n_frames == 9 and im.info["loop"] == 0 and set(durations) == {1000}
+        w, h = im.size
+        assert f'src="./{gif}" width="{w}" height="{h}"' in page
+        poster = Image.open(folder / gif.replace(".gif", ".png"))
+        assert poster.size == (w, h)
+        assert np.array_equal(np.array(poster.convert("RGB")), frames[-1])
+        colours[gif] = kernel_colour(frames[0])
+    corr, conv = (colours[g] for g in SEED_GIFS)
+    assert corr[2] > corr[0] + 100, corr  # blue window
+    assert conv[0] > conv[2] + 100, conv  # red window
+    assert 'alt="Cross-correlation of a 5×5 input with a 3×3 kernel, no padding, stride 1, ' \
+           'giving a 3×3 output"' in page
+
+
+def kernel_colour(frame: np.ndarray) -> tuple[int, int, int]:
+    """The most common colour that is not white, input blue, base03 or a pale output tint."""
+    cols, counts = np.unique(frame.reshape(-1, 3), axis=0, return_counts=True)
+    known = {(255, 255, 255), (38, 139, 210), (0, 43, 54)}
+    for i in np.argsort(-counts):
+        c = tuple(int(v) for v in cols[i])
+        if c not in known and min(c) < 200:
+            return c
+    raise AssertionError("no kernel colour")
+
+
+def test_two_builds_give_byte_identical_figures(seed_site, tmp_path):
+    root = tmp_path / "again"
+    shutil.copy(REPO / "site.toml", root.mkdir() or root / "site.toml")
+    shutil.copytree(SEED.parent, root / "content" / "posts" / SEED.parent.name)
+    assemble.build(root, use_cache=False)
+    for name in (*SEED_GIFS, *(g.replace(".gif", ".png") for g in SEED_GIFS)):
+        a = (seed_site / "ConvNet-dont-do-Conv" / name).read_bytes()
+        b = (root / "site" / "ConvNet-dont-do-Conv" / name).read_bytes()
+        assert a == b, name
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def test_figures_are_cached_by_content(site_copy, monkeypatch):
+    root = site_copy(".")
+    calls = []
+    real = block.draw
+    monkeypatch.setattr(block, "draw", lambda spec, trace: calls.append(spec.gif_name())
+                        or real(spec, trace))
+    post = root / "content" / "posts" / "convnet-dont-do-conv" / "index.md"
+    text = post.read_text()
+    assemble.build(root)
+    first = len(calls)
+    assert first >= 2 and set(SEED_GIFS) <= set(calls)
+    calls.clear()
+    assemble.build(root)  # nothing changed: the post itself is cached
+    assert calls == []
+    post.write_text(text.replace("Here is a problem", "Here is a small problem"))
+    assemble.build(root)  # a prose edit renders the post's Markdown again, but no figure
+    assert calls == []
+    post.write_text(post.read_text().replace("color: red\n", "color: darkred\n"))
+    assemble.build(root)  # one block edited: only that one figure is drawn
+    assert calls == [SEED_GIFS[1]]
+    data = (root / "site" / "ConvNet-dont-do-Conv" / SEED_GIFS[1]).read_bytes()
+    assert kernel_colour(gif_frames(data)[1][0])[0] < 160  # dark red now
+
+
+def test_a_readonly_cache_hands_new_figures_back_in_env():
+    body = "```conv\ninput: 1 2 3\nkernel: 1 1\n```\n"
+    store = FormulaStore(Cache(None, readonly=True))
+    post = Post(source="p.md", kind="post", title="x", url="x/", body=body, body_line=1,
+                digest="0", math_dialect="modern")
+    env_seen = {}
+    original = markdown.parser().renderer.rules["conv"]
+
+    def spy(tokens, idx, options, env):
+        env_seen["env"] = env
+        return original(tokens, idx, options, env)
+
+    markdown.parser().renderer.rules["conv"] = spy
+    try:
+        markdown.render(post, "modern", store, ConvDefaults())
+    finally:
+        markdown.parser().renderer.rules["conv"] = original
+    new = env_seen["env"]["new_figures"]
+    assert len(new) == 1
+    key, value = next(iter(new.items()))
+    assert set(value) == {"gif", "png", "size", "frames"} and value["frames"] == 2
+
+
+# --------------------------------------------------------------------------- the gallery
+
+
+CATALOGUE = {  # name: frames (conv-arithmetic.md, section 1)
+    "no_padding_no_strides": 4, "arbitrary_padding_no_strides": 36,
+    "same_padding_no_strides": 25, "full_padding_no_strides": 49, "no_padding_strides": 4,
+    "padding_strides": 9, "padding_strides_odd": 9, "dilation": 9,
+    "no_padding_no_strides_transposed": 16, "arbitrary_padding_no_strides_transposed": 25,
+    "same_padding_no_strides_transposed": 25, "full_padding_no_strides_transposed": 25,
+    "no_padding_strides_transposed": 25, "padding_strides_transposed": 25,
+    "padding_strides_odd_transposed": 36,
+    "numerical_no_padding_no_strides": 9, "numerical_padding_strides": 9,
+    "numerical_average_pooling": 9, "numerical_max_pooling": 9,
+}
+
+
+def test_gallery_reproduces_the_catalogue(tmp_path):
+    if not GALLERY.exists():
+        pytest.skip("no gallery post yet")
+    root = tmp_path / "g"
+    shutil.copy(REPO / "site.toml", root.mkdir() or root / "site.toml")
+    shutil.copytree(GALLERY.parent, root / "content" / "posts" / GALLERY.parent.name)
+    summary = assemble.build(root, use_cache=False)
+    assert summary.warnings == ()
+    folder = next(p.parent for p in (root / "site").rglob("index.html")
+                  if (p.parent / "dilation.gif").exists())
+    page = (folder / "index.html").read_text()
+    assert page.count('<figure class="conv-figure"><div class="math-display"><math') == 19
+    for name, n in CATALOGUE.items():
+        im = Image.open(folder / f"{name}.gif")
+        assert im.n_frames == n, name
+        assert (folder / f"{name}.png").exists()
+    numerical = Image.open(folder / "numerical_padding_strides.gif")
+    assert numerical.info["duration"] == 1000 and numerical.info["loop"] == 0
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+@pytest.mark.browser
+def test_seed_gifs_load_and_reduced_motion_gets_the_poster(seed_site, serve, browser):
+    """`browser` (tests/conftest.py) skips with its reason when /usr/bin/chromium is missing."""
+    url = serve(seed_site) + "ConvNet-dont-do-Conv/"
+    loaded = """() => Array.from(document.querySelectorAll('.conv-figure img'))
+        .every(i => i.complete && i.naturalWidth > 0)"""
+    sources = """() => Array.from(document.querySelectorAll('.conv-figure img'))
+        .map(img => [img.currentSrc.split('/').pop(), img.naturalWidth])"""
+    seen = {}
+    for motion in ("no-preference", "reduce"):
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        try:
+            page.emulate_media(reduced_motion=motion)
+            page.goto(url)
+            for img in page.locator(".conv-figure img").all():
+                img.scroll_into_view_if_needed()  # the images load lazily
+            page.wait_for_function(loaded, timeout=10000)
+            seen[motion] = page.evaluate(sources)
+        finally:
+            page.close()
+    assert [name for name, _ in seen["no-preference"]] == list(SEED_GIFS)
+    assert [name for name, _ in seen["reduce"]] == [g.replace(".gif", ".png") for g in SEED_GIFS]
+    assert all(width > 0 for _, width in seen["no-preference"] + seen["reduce"])
