@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, pages, write
+from . import content, feeds, links, pages, templates, write
 from .cache import Cache, digest
 from .config import load_config
 from .errors import BuildError, Problem, Report
@@ -100,8 +100,9 @@ def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cach
     report.raise_if_failed()
 
     bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
-    outputs = pages.render_site(root, config, posts, infos, bodies, report)
-    outputs.update(feeds.render(root, config, posts, infos, bodies, report))
+    theme = templates.Theme(root, config.theme)
+    outputs = pages.render_site(root, config, theme, posts, infos, bodies, report)
+    outputs.update(feeds.render(config, theme, posts, infos, bodies, report))
     report.raise_if_failed()
     links.check(posts, infos, outputs, config, report)
     if strict and report.warnings:

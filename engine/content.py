@@ -9,14 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from .errors import BuildError, Problem, source_line
-
-try:  # libyaml is bundled in PyYAML's wheels; the pure-Python loader is ~10x slower
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math")
@@ -136,8 +129,12 @@ def _split(text: str, rel: str) -> tuple[dict, str, int]:
         raise BuildError("the frontmatter is not closed; add a line with only `---` after it",
                          rel, 1, source_line(text, 1))
     block = text[first.end():end.start()]
+    import yaml  # only when a source changed: unchanged ones come parsed from the cache
+
+    # libyaml is bundled in PyYAML's wheels; the pure-Python loader is ~10x slower
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        meta = yaml.load(block, Loader=_Loader)
+        meta = yaml.load(block, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         # the context mark is where the broken construct starts (an unclosed `[`), when known
         mark = exc.context_mark or exc.problem_mark

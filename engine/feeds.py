@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from xml.sax.saxutils import escape
+import hashlib
+from html import escape
 
 from . import pages, templates
+from .cache import digest
 from .config import Config
 from .content import Post
 from .errors import BuildError, Report
+from .outputs import Deferred, Output
 from .rendered import PostInfo
 
 
-def render(root: Path, config: Config, posts: list[Post], infos: list[PostInfo],
-           bodies: pages.Bodies, report: Report) -> dict[str, bytes]:
+def render(config: Config, theme: templates.Theme, posts: list[Post], infos: list[PostInfo],
+           bodies: pages.Bodies, report: Report) -> dict[str, Output]:
     blog = [i for i, p in enumerate(posts) if p.kind == "post"][: config.feed_posts]
-    out: dict[str, bytes] = {}
-    env = templates.environment(root, config.theme)
-    entries = [pages.post_item(posts[i], infos[i], _stills(bodies.get(i).html, infos[i].assets))
-               for i in blog]
-    newest = max((e.updated or e.date for e in entries), key=pages.sort_key, default=None)
-    ctx = pages.base_context(config, "feed.xml", config.title, config.description)
-    ctx.update(root="", posts=entries, feed_updated=pages.iso(newest) if newest else
-               "1970-01-01T00:00:00Z", absolute=lambda url: config.base_url + url)
-    try:
-        out["feed.xml"] = templates.render(env, "feed.xml", ctx).encode("utf-8")
-    except BuildError as exc:
-        report.error(exc)
+    out: dict[str, Output] = {}
+
+    def feed() -> bytes:
+        entries = [pages.post_item(posts[i], infos[i],
+                                   _stills(bodies.get(i).html, infos[i].assets)) for i in blog]
+        newest = max((e.updated or e.date for e in entries), key=pages.sort_key, default=None)
+        ctx = pages.base_context(config, "feed.xml", config.title, config.description)
+        ctx.update(root="", posts=entries, feed_updated=pages.iso(newest) if newest else
+                   "1970-01-01T00:00:00Z", absolute=lambda url: config.base_url + url)
+        return theme.render("feed.xml", ctx)
+
+    # the feed is made of the newest posts: unchanged posts, unchanged feed
+    key = digest("feed", theme.fingerprint, repr(config), [bodies.keys[i] for i in blog])
+    sha = bodies.cache.get("page", key)
+    if sha is not None:
+        out["feed.xml"] = Deferred(sha, feed)
+    else:
+        try:
+            out["feed.xml"] = feed()
+        except BuildError as exc:
+            report.error(exc)
+        else:
+            bodies.cache.put("page", key, hashlib.sha256(out["feed.xml"]).hexdigest())
     if config.base_url:
         out["sitemap.xml"] = _sitemap(config, posts)
         out["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()
@@ -45,10 +58,11 @@ def _stills(html: str, assets: dict[str, str]) -> str:
 def _sitemap(config: Config, posts: list[Post]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-             f"  <url><loc>{escape(config.base_url)}</loc></url>"]
+             f"  <url><loc>{escape(config.base_url, quote=False)}</loc></url>"]
     for post in posts:
         stamp = post.updated or post.date
         lastmod = f"<lastmod>{stamp.date().isoformat()}</lastmod>" if stamp else ""
-        lines.append(f"  <url><loc>{escape(config.base_url + post.url)}</loc>{lastmod}</url>")
+        lines.append(f"  <url><loc>{escape(config.base_url + post.url, quote=False)}</loc>"
+                     f"{lastmod}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")

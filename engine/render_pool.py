@@ -35,14 +35,15 @@ class _Renderer:
     def __init__(self, config: Config, cache: Cache | None):
         self.config = config
         self.store = FormulaStore(cache)
-        self.env = templates.environment(config.root, config.theme)
+        self.theme = templates.Theme(config.root, config.theme)
 
     def render(self, post: Post) -> tuple[markdown.Rendered, bytes | None]:
         result = markdown.render(post, self.config.math_dialect, self.store, self.config.conv)
         if result.errors:
             return result, None
         try:
-            page = pages.render_post_page(self.env, self.config, post, result.info(), result.html)
+            page = pages.render_post_page(self.theme, self.config, post, result.info(),
+                                          result.html)
         except BuildError:  # the parent renders it again and reports the error in its place
             page = None
         return result, page

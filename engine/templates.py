@@ -1,11 +1,14 @@
-"""The Jinja2 environment: strict about undefined names, autoescaping, site theme first."""
+"""The Jinja2 environment: strict about undefined names, autoescaping, site theme first.
+
+A `Theme` knows its fingerprint from the template files alone; Jinja2 is imported and the
+environment built only when a page actually has to be rendered (a no-op build renders none).
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
-
-import jinja2
 
 from .errors import BuildError
 
@@ -22,7 +25,34 @@ def theme_dirs(root: Path, theme: str) -> list[Path]:
     return unique
 
 
-def environment(root: Path, theme: str) -> jinja2.Environment:
+class Theme:
+    def __init__(self, root: Path, name: str):
+        self.root = root
+        self.name = name
+        self.dirs = theme_dirs(root, name)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of every template file the theme can load, for cache keys."""
+        h = hashlib.sha256()
+        for folder in self.dirs:
+            for path in sorted((folder / "templates").rglob("*")):
+                if path.is_file():
+                    h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                    h.update(path.read_bytes() + b"\0")
+        return h.hexdigest()
+
+    @functools.cached_property
+    def env(self):
+        return environment(self.root, self.name)
+
+    def render(self, name: str, context: dict) -> bytes:
+        return render(self.env, name, context).encode("utf-8")
+
+
+def environment(root: Path, theme: str):
+    import jinja2
+
     loader = jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(root, theme)])
     env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
                              autoescape=True, keep_trailing_newline=True,
@@ -31,17 +61,10 @@ def environment(root: Path, theme: str) -> jinja2.Environment:
     return env
 
 
-def fingerprint(env: jinja2.Environment) -> str:
-    """A digest of every template the environment can load, for cache keys."""
-    h = hashlib.sha256()
-    for name in sorted(env.list_templates()):
-        source, filename, _ = env.loader.get_source(env, name)
-        h.update(name.encode() + b"\0" + source.encode() + b"\0")
-    return h.hexdigest()
-
-
-def render(env: jinja2.Environment, name: str, context: dict) -> str:
+def render(env, name: str, context: dict) -> str:
     """Render template `name`; an undefined variable or template error becomes a BuildError."""
+    import jinja2
+
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
@@ -56,7 +79,7 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
         raise BuildError(f"template `{exc.name}` not found in the theme folders", name) from None
 
 
-def _template_frame(exc: BaseException, name: str, env: jinja2.Environment) -> tuple[str, int]:
+def _template_frame(exc: BaseException, name: str, env) -> tuple[str, int]:
     """The innermost template file and line of a render-time error."""
     tb = exc.__traceback__
     where = (name, 0)
@@ -68,7 +91,7 @@ def _template_frame(exc: BaseException, name: str, env: jinja2.Environment) -> t
     return where
 
 
-def _rel(filename: str, env: jinja2.Environment) -> str:
+def _rel(filename: str, env) -> str:
     path = Path(filename)
     for base in (Path(env.globals["site_root"]), ENGINE_THEMES.parent):
         try:
