@@ -141,33 +141,24 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
     missing = [i for i, k in enumerate(keys) if k not in infos]
     fresh: dict[str, Rendered] = {}
     fresh_pages: dict[str, bytes] = {}
-    pending: dict[str, dict] = {"post": {}, "info": {}, "formula": {}, "figure": {}}
-
-    def flush() -> None:  # one transaction per batch: a commit per post costs more than the post
-        for ns, items in pending.items():
-            cache.put_many(ns, items)
-            items.clear()
 
     def keep(n: int, result: Rendered, page: bytes | None, formulas: dict) -> None:
         key = keys[missing[n]]
         if page is not None:
             fresh_pages[key] = page
         infos[key] = result.info()
-        pending["formula"].update(formulas)
-        pending["figure"].update(result.figures)
+        cache.put_many("formula", formulas)
+        cache.put_many("figure", result.figures)
         result.figures = {}  # stored once, under their own keys
         if result.errors or cache.path is None:  # errors are not cached: reported again
             fresh[key] = result
         else:
-            pending["post"][key] = result
-            pending["info"][key] = infos[key]
-        if len(pending["post"]) >= 64:
-            flush()
+            cache.put_many("post", {key: result})
+            cache.put_many("info", {key: infos[key]})
 
     typeset = 0
     if missing:  # the Markdown parser, KaTeX and the plugins load only when there is work
         from .render_pool import render_all
 
         typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs)
-    flush()
     return keys, [infos[k] for k in keys], fresh, fresh_pages, typeset, len(missing)

@@ -33,11 +33,14 @@ def digest(*parts: object) -> str:
 class Cache:
     """`get`/`put` pickled values by (namespace, key). `path=None` keeps nothing on disk."""
 
+    _BATCH = 256  # entries written per transaction: a commit per entry costs more than it
+
     def __init__(self, path: Path | None, *, readonly: bool = False):
         self.path = path
         self.readonly = readonly
         self.hits = 0
         self.misses = 0
+        self._pending: dict[tuple[str, str], tuple[bytes, bytes]] = {}
         self._db: sqlite3.Connection | None = None
         if path is not None:
             self._db = self._open(path)
@@ -68,40 +71,51 @@ class Cache:
 
     def get_many(self, ns: str, keys: list[str]) -> dict[str, object]:
         """The values found for `keys`; corrupt entries are left out (and so rebuilt)."""
-        found: dict[str, object] = {}
-        if self._db is not None and keys:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                try:
-                    rows = self._db.execute(
-                        f"SELECT key, digest, value FROM entries WHERE ns=? AND key IN ({marks})",
-                        [ns, *chunk]).fetchall()
-                except sqlite3.DatabaseError as exc:
-                    log.warning("cache read failed (%s); rebuilding those entries", exc)
-                    rows = []
-                for key, stored, value in rows:
-                    if hashlib.sha256(value).digest() != stored:
-                        log.warning("cache entry %s/%s is corrupt; rebuilding it", ns, key[:12])
-                        continue
-                    try:
-                        found[key] = pickle.loads(value)
-                    except Exception:  # a truncated pickle is a miss, not a failure
-                        log.warning("cache entry %s/%s does not load; rebuilding it", ns, key[:12])
+        found = {k: pickle.loads(self._pending[ns, k][1]) for k in keys if (ns, k) in self._pending}
+        rest = [k for k in keys if k not in found]
+        for start in range(0, len(rest) if self._db is not None else 0, 500):
+            for key, value in self._select(ns, rest[start:start + 500]):
+                found[key] = value
         self.hits += len(found)
         self.misses += len(keys) - len(found)
         return found
+
+    def _select(self, ns: str, keys: list[str]):
+        marks = ",".join("?" * len(keys))
+        try:
+            rows = self._db.execute(
+                f"SELECT key, digest, value FROM entries WHERE ns=? AND key IN ({marks})",
+                [ns, *keys]).fetchall()
+        except sqlite3.DatabaseError as exc:
+            log.warning("cache read failed (%s); rebuilding those entries", exc)
+            return
+        for key, stored, value in rows:
+            if hashlib.sha256(value).digest() != stored:
+                log.warning("cache entry %s/%s is corrupt; rebuilding it", ns, key[:12])
+                continue
+            try:
+                yield key, pickle.loads(value)
+            except Exception:  # a truncated pickle is a miss, not a failure
+                log.warning("cache entry %s/%s does not load; rebuilding it", ns, key[:12])
 
     def get(self, ns: str, key: str) -> object | None:
         return self.get_many(ns, [key]).get(key)
 
     def put_many(self, ns: str, items: dict[str, object]) -> None:
+        """Store `items`; they are written in batches, and at the latest by `close()`."""
         if self._db is None or self.readonly or not items:
             return
-        rows = []
         for key, value in items.items():
             blob = pickle.dumps(value, protocol=5)
-            rows.append((ns, key, hashlib.sha256(blob).digest(), blob))
+            self._pending[ns, key] = (hashlib.sha256(blob).digest(), blob)
+        if len(self._pending) >= self._BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._db is None or not self._pending:
+            return
+        rows = [(ns, key, sha, blob) for (ns, key), (sha, blob) in self._pending.items()]
+        self._pending.clear()
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
 
@@ -109,6 +123,7 @@ class Cache:
         self.put_many(ns, {key: value})
 
     def close(self) -> None:
+        self.flush()
         if self._db is not None:
             self._db.close()
             self._db = None

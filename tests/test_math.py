@@ -51,6 +51,7 @@ def test_formulas_are_typeset_once_and_cached_on_disk(tmp_path):
     store.typeset("x^2", display=False, dialect="modern")
     assert store.typeset_count == 1
     cache.put_many("formula", store.new)
+    cache.close()  # writes are batched; close() (or flush()) puts them on disk
     again = FormulaStore(Cache(tmp_path / "c.sqlite", readonly=True))
     again.typeset("x^2", display=False, dialect="modern")
     assert again.typeset_count == 0
