@@ -11,7 +11,8 @@ Generates a corpus with bench/corpus.py, then measures
   no-op      the same command again, nothing changed;
   one edit   bench/corpus.edit_one() changes one sentence of one post, then the command again;
   peak RSS   the peak of the summed VmRSS of the build process and all its descendants
-             (the process pool), sampled from /proc every ~10 ms during the cold build.
+             (the process pool), sampled from /proc every ~10 ms during a second cold build
+             (the sampler reads every /proc/*/stat each tick and would slow the timed one).
 
 Then it builds a copy of the edited content from scratch in a second root and checks that the
 incrementally rebuilt site is byte-for-byte the same. Builds run as subprocesses with this
@@ -245,8 +246,10 @@ def _run(a, root: Path, ref: Path) -> int:
     notes = []
     try:
         clean(root)
-        cold, peak, last = run_build(script, root, sample=True)
+        cold, _, last = run_build(script, root)
         notes.append(f"cold:     {last}")
+        clean(root)
+        _, peak, _ = run_build(script, root, sample=True)
         noop, _, last = run_build(script, root)
         notes.append(f"no-op:    {last}")
         edited_path = corpus.edit_one(root, (n + 1) // 2)
