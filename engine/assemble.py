@@ -7,8 +7,8 @@ after the first phase that found any, so one run reports everything it can.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +18,6 @@ from .config import load_config
 from .errors import BuildError, Problem, Report
 from .rendered import Rendered
 from .version import code_version
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,15 +45,33 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
     out = (out or root / "site").resolve()
     config = load_config(root)
     report = Report()
-
-    cache = Cache(root / ".cache" / "cache.sqlite" if use_cache else None)
-    try:
+    with closing(Cache(root / ".cache" / "cache.sqlite" if use_cache else None)) as cache:
         posts = _load(root, cache, report, drafts)
-        summary = _build(root, out, config, posts, cache, report, strict, dry_run, jobs,
-                         started)
-    finally:
-        cache.close()
-    return summary
+        report.raise_if_failed()
+        posts = pages.sort_newest_first(posts)
+        pages.check_urls(posts, report)
+        report.raise_if_failed()
+
+        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs)
+        for info in infos:
+            report.errors.extend(info.errors)
+            report.warnings.extend(info.warnings)
+        report.raise_if_failed()
+
+        theme = templates.Theme(root, config.theme)
+        outputs = pages.render_site(root, config, theme, posts, infos, bodies, report)
+        outputs.update(feeds.render(config, theme, posts, infos, bodies, report))
+        report.raise_if_failed()
+        links.check(posts, infos, outputs, config, report)
+        if strict and report.warnings:
+            report.errors.extend(report.warnings)
+            report.warnings.clear()
+        report.raise_if_failed()
+        written = 0 if dry_run else write.site(outputs, out, cache, default_out=root / "site")
+    return Summary(posts=sum(p.kind == "post" for p in posts),
+                   pages=sum(p.kind == "page" for p in posts), files=len(outputs),
+                   written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
+                   seconds=time.perf_counter() - started, warnings=tuple(report.warnings))
 
 
 def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[content.Post]:
@@ -85,37 +101,6 @@ def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[conten
     return posts
 
 
-def _build(root: Path, out: Path, config, posts: list[content.Post], cache: Cache,
-           report: Report, strict: bool, dry_run: bool, jobs: int | None,
-           started: float) -> Summary:
-    report.raise_if_failed()
-    posts = pages.sort_newest_first(posts)
-    pages.check_urls(posts, report)
-    report.raise_if_failed()
-
-    keys, infos, fresh, fresh_pages, typeset, rendered = _render(posts, config, cache, jobs)
-    for info in infos:
-        report.errors.extend(info.errors)
-        report.warnings.extend(info.warnings)
-    report.raise_if_failed()
-
-    bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
-    theme = templates.Theme(root, config.theme)
-    outputs = pages.render_site(root, config, theme, posts, infos, bodies, report)
-    outputs.update(feeds.render(config, theme, posts, infos, bodies, report))
-    report.raise_if_failed()
-    links.check(posts, infos, outputs, config, report)
-    if strict and report.warnings:
-        report.errors.extend(report.warnings)
-        report.warnings.clear()
-    report.raise_if_failed()
-    written = 0 if dry_run else write.site(outputs, out, cache, default_out=root / "site")
-    return Summary(posts=sum(p.kind == "post" for p in posts),
-                   pages=sum(p.kind == "page" for p in posts), files=len(outputs),
-                   written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
-                   seconds=time.perf_counter() - started, warnings=tuple(report.warnings))
-
-
 def _renderer(posts: list[content.Post], config, cache: Cache):
     """Renders post i again, for a page whose cached body turned out to be corrupt."""
 
@@ -129,10 +114,9 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
 
 
 def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
-    """Keys, infos and freshly rendered bodies of `posts`; unchanged posts come from the cache.
+    """Render the posts whose source or code changed; the rest come from the cache.
 
-    Returns (keys, infos, renders kept in memory by key, pages rendered with them by key,
-    formulas typeset, posts rendered).
+    Returns (bodies, infos, formulas typeset, posts rendered).
     """
     version = code_version()
     keys = [digest("post", version, p.source, p.digest, config.math_dialect, config.conv)
@@ -161,4 +145,5 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
         from .render_pool import render_all
 
         typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs)
-    return keys, [infos[k] for k in keys], fresh, fresh_pages, typeset, len(missing)
+    bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
+    return bodies, [infos[k] for k in keys], typeset, len(missing)
