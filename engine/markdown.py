@@ -55,7 +55,7 @@ def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=
     tokens = md.parse(post.body, env)
     _locate_inline(tokens)
     dialect = post.math_dialect if post.math_dialect != "auto" else site_dialect
-    env["evidence"] = _legacy_evidence(tokens, env)
+    env["evidence"] = _legacy_evidence(tokens)
     if dialect == "auto":
         dialect = "legacy" if env["evidence"] else "modern"
     env["dialect"] = dialect
@@ -103,7 +103,7 @@ def _line(tok: Token) -> int:
     return tok.meta.get("line", 0) if tok.meta else 0
 
 
-def _legacy_evidence(tokens: list[Token], env: dict) -> tuple[int, str] | None:
+def _legacy_evidence(tokens: list[Token]) -> tuple[int, str] | None:
     for tok in _walk(tokens):
         if tok.type.startswith("math_"):
             evidence = math.legacy_evidence(tok.content)

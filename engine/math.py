@@ -40,10 +40,10 @@ class Typeset:
 
 
 def legacy_unescape(tex: str) -> str:
-    """Apply Markdown backslash escapes, as a Gatsby-era pipeline did before KaTeX saw the TeX.
+    r"""Apply Markdown backslash escapes, as a Gatsby-era pipeline did before KaTeX saw the TeX.
 
-    >>> legacy_unescape(r"a \\\\\\\\ b \\\\{ x \\\\} \\begin{align\\*}")
-    'a \\\\\\\\ b \\\\{ x \\\\} \\\\begin{align*}'
+    >>> print(legacy_unescape(r"\begin{align\*} a \\\\ b \\{ c \\}"))
+    \begin{align*} a \\ b \{ c \}
     """
     return _MD_ESCAPE.sub(r"\1", tex)
 
