@@ -1,4 +1,5 @@
-"""Plans URLs and renders every HTML page of the site through the theme (values, no I/O)."""
+"""Plans URLs and renders every page of the site through the theme. It returns values and
+writes nothing; `write.py` does that."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from .cache import Cache, digest
 from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report
-from .rendered import PostInfo, Rendered
 from .outputs import Deferred, Output
+from .rendered import PostInfo, Rendered
 
 GENERATOR = "conv-blog 0.1"
 _RESERVED = ("assets/", "tags/")
@@ -54,10 +55,11 @@ def check_urls(posts: list[Post], report: Report) -> None:
     owners: dict[str, Post] = {}
     for post in sorted(posts, key=lambda p: p.source):
         line = post.url_line
-        if post.url.startswith(_RESERVED) or post.url in ("",):
-            report.error(Problem(f"URL `/{post.url}` is reserved for the site's "
-                                 f"{'tag pages' if post.url.startswith('tags/') else 'assets'}; "
-                                 "choose another `path` or `slug`", post.source, line))
+        if post.url.startswith(_RESERVED) or post.url == "":
+            owner = ("the index page" if post.url == "" else "the tag pages"
+                     if post.url.startswith("tags/") else "the theme's assets")
+            report.error(Problem(f"URL `/{post.url}` is reserved for {owner}; choose another "
+                                 "`path` or `slug`", post.source, line))
         elif post.url in owners:
             other = owners[post.url]
             report.error(Problem(f"URL `/{post.url}` is also used by `{other.source}`; give one "
