@@ -6,8 +6,13 @@ process can hand them to the parent, the only writer of the cache.
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from . import math
 from .cache import Cache, digest
+
+# KaTeX's version, and PyKaTeX's, which embeds it: a new release is a new set of keys
+_ENGINE = (math.KATEX_VERSION, metadata.version("pykatex"))
 
 
 class FormulaStore:
@@ -18,7 +23,7 @@ class FormulaStore:
         self.typeset_count = 0
 
     def key(self, tex: str, display: bool, dialect: str) -> str:
-        return digest("formula", math.KATEX_VERSION, dialect, display, tex)
+        return digest("formula", _ENGINE, dialect, display, tex)
 
     def typeset(self, tex: str, *, display: bool, dialect: str) -> math.Typeset:
         key = self.key(tex, display, dialect)
