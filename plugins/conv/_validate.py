@@ -31,7 +31,8 @@ class ConvError(ValueError):
     """A convolution argument that the core refuses; the message names argument, value and fix."""
 
 
-def _short(value, limit: int = 60) -> str:
+def short(value, limit: int = 60) -> str:
+    """`repr(value)`, cut to `limit` characters for messages."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -71,14 +72,14 @@ def as_operand(name: str, value, ndims: tuple[int, ...]) -> np.ndarray:
         )
     if isinstance(value, np.ndarray) and value.dtype.kind == "b" or found is not None:
         raise ConvError(
-            f"`{name}` must hold numbers, got boolean entries in {_short(value)}; "
+            f"`{name}` must hold numbers, got boolean entries in {short(value)}; "
             "accepted: integers or floats (write 0 and 1 for booleans)"
         )
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError) as exc:
         raise ConvError(
-            f"`{name}` has ragged rows (rows of different lengths), got {_short(value)}; "
+            f"`{name}` has ragged rows (rows of different lengths), got {short(value)}; "
             f"accepted: a {accepted} array whose rows all have the same length"
         ) from exc
     kind = arr.dtype.kind
@@ -87,7 +88,7 @@ def as_operand(name: str, value, ndims: tuple[int, ...]) -> np.ndarray:
         kind = arr.dtype.kind
     if kind not in "iuf":
         raise ConvError(
-            f"`{name}` must hold real numbers, got {_short(value)} (dtype {arr.dtype}); "
+            f"`{name}` must hold real numbers, got {short(value)} (dtype {arr.dtype}); "
             "accepted: integers or floats"
         )
     if arr.ndim not in ndims:
@@ -106,7 +107,7 @@ def as_operand(name: str, value, ndims: tuple[int, ...]) -> np.ndarray:
         if not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
             bad = float(arr[~np.isfinite(arr)].flat[0])
             raise ConvError(
-                f"`{name}` must be finite, got {bad!r} in {_short(value)}; "
+                f"`{name}` must be finite, got {bad!r} in {short(value)}; "
                 "accepted: finite numbers (no NaN or infinity)"
             )
     else:
@@ -125,7 +126,7 @@ def _from_objects(name: str, arr: np.ndarray, value) -> np.ndarray:
     for item in flat:
         if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
             raise ConvError(
-                f"`{name}` must hold real numbers, got {_short(item)} in {_short(value)}; "
+                f"`{name}` must hold real numbers, got {short(item)} in {short(value)}; "
                 "accepted: integers or floats"
             )
     if all(isinstance(item, numbers.Integral) for item in flat):
@@ -157,15 +158,15 @@ def per_axis(name: str, value, naxes: int, *, minimum: int, what: str) -> tuple[
         items = list(np.asarray(value, dtype=object).ravel()) if isinstance(value, np.ndarray) else list(value)
         if len(items) != naxes:
             raise ConvError(
-                f"`{name}` must be {accepted}, got {_short(value)} ({len(items)} values)"
+                f"`{name}` must be {accepted}, got {short(value)} ({len(items)} values)"
             )
         out = tuple(check_int(name, v, minimum=minimum) for v in items)
         if any(v is None for v in out):
-            raise ConvError(f"`{name}` must be {accepted}, got {_short(value)}")
+            raise ConvError(f"`{name}` must be {accepted}, got {short(value)}")
         return out
     single = check_int(name, value, minimum=minimum)
     if single is None:
-        raise ConvError(f"`{name}` must be {accepted}, got {_short(value)}")
+        raise ConvError(f"`{name}` must be {accepted}, got {short(value)}")
     return (single,) * naxes
 
 
@@ -209,7 +210,7 @@ def padding_pairs(
         items = list(np.asarray(value, dtype=object).ravel()) if isinstance(value, np.ndarray) else list(value)
         nums = [check_int("padding", v, minimum=0) for v in items]
         if any(v is None for v in nums):
-            raise ConvError(f"`padding` must be one of {accepted}; got {_short(value)}")
+            raise ConvError(f"`padding` must be one of {accepted}; got {short(value)}")
         if naxes == 1 and len(nums) == 2 and allow_asymmetric:
             return ((nums[0], nums[1]),)
         if naxes == 1 and len(nums) == 1:
@@ -219,11 +220,11 @@ def padding_pairs(
         if naxes == 2 and len(nums) == 4 and allow_asymmetric:
             return ((nums[0], nums[1]), (nums[2], nums[3]))
         raise ConvError(
-            f"`padding` must be one of {accepted}; got {_short(value)} ({len(nums)} values)"
+            f"`padding` must be one of {accepted}; got {short(value)} ({len(nums)} values)"
         )
     single = check_int("padding", value, minimum=0)
     if single is None:
-        raise ConvError(f"`padding` must be one of {accepted}; got {_short(value)}")
+        raise ConvError(f"`padding` must be one of {accepted}; got {short(value)}")
     return tuple((single, single) for _ in kernel)
 
 

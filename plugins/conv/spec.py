@@ -32,12 +32,14 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import math
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import yaml
+
+from ._matrix import SpecProblem, matrix
+from ._validate import short
 
 OPS = ("correlate", "convolve", "transpose", "max_pool", "avg_pool")
 POOLS = ("max_pool", "avg_pool")
@@ -47,14 +49,6 @@ KEYS = ("input", "kernel", "op", "padding", "stride", "dilation", "output_paddin
         "file", "caption", "alt", "style", "color", "frame_ms")
 MIN_FRAME_MS, MAX_FRAME_MS = 20, 60_000
 _FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.gif$")
-_SPLIT = re.compile(r"[,\s]+")
-_INT = re.compile(r"^[+-]?\d+$")
-
-
-@dataclass(frozen=True)
-class SpecProblem:
-    line: int  # 0-based line inside the block's body
-    message: str
 
 
 @dataclass(frozen=True)
@@ -124,90 +118,6 @@ def _load(text: str) -> tuple[object, yaml.Node | None, SpecProblem | None]:
     return data, node, None
 
 
-def _short(value, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-# --------------------------------------------------------------------------- matrices
-
-
-def _number(token: str):
-    if _INT.match(token):
-        return int(token)
-    value = float(token)  # ValueError for words
-    if not math.isfinite(value):
-        raise ValueError(token)
-    return value
-
-
-def _matrix(key: str, value, node: yaml.Node, problems: list[SpecProblem]) -> np.ndarray | None:
-    """A 1-D or 2-D array from rows of text or YAML lists; problems at the offending row."""
-    accepted = ("rows on lines with numbers separated by spaces or commas (`|` then indented "
-                "rows), or a YAML list such as [[1, 2], [3, 4]]")
-    key_line = node.start_mark.line
-    rows: list[list] = []
-    row_lines: list[int] = []
-    if isinstance(value, str):
-        block = getattr(node, "style", None) in ("|", ">")
-        for n, raw in enumerate(value.split("\n")):
-            if not raw.strip():
-                continue
-            line = key_line + 1 + n if block else key_line
-            try:
-                rows.append([_number(t) for t in _SPLIT.split(raw.strip()) if t])
-            except ValueError:
-                problems.append(SpecProblem(line, f"`{key}` row {raw.strip()!r} has a value that "
-                                                  "is not a finite number; accepted: " + accepted))
-                return None
-            row_lines.append(line)
-        one_d = len(rows) == 1
-    elif isinstance(value, list) and value and all(_is_num(v) for v in value):
-        rows, row_lines, one_d = [list(value)], [key_line], True
-    elif isinstance(value, list) and value and all(isinstance(v, (list, str)) for v in value):
-        one_d = False
-        seq = node.value if isinstance(node, yaml.SequenceNode) else [node] * len(value)
-        for item, item_node in zip(value, seq):
-            line = item_node.start_mark.line
-            if isinstance(item, str):
-                try:
-                    item = [_number(t) for t in _SPLIT.split(item.strip()) if t]
-                except ValueError:
-                    item = [item]
-            if not item or not all(_is_num(v) for v in item):
-                problems.append(SpecProblem(line, f"`{key}` row {_short(item)} must be a list of "
-                                                  "finite numbers; accepted: " + accepted))
-                return None
-            rows.append(list(item))
-            row_lines.append(line)
-    else:
-        hint = f" (a 1×1 {key} is [[{value}]])" if _is_num(value) else ""
-        problems.append(SpecProblem(key_line, f"`{key}` must be a matrix, got {_short(value)}"
-                                              f"{hint}; accepted: " + accepted))
-        return None
-    if not rows or not rows[0]:
-        problems.append(SpecProblem(key_line, f"`{key}` is empty; accepted: " + accepted))
-        return None
-    width = len(rows[0])
-    for row, line in zip(rows, row_lines):
-        if len(row) != width:
-            problems.append(SpecProblem(line, f"`{key}` rows must all have the same length: the "
-                                              f"first has {width} numbers, this one {len(row)} "
-                                              f"({' '.join(map(str, row))!r})"))
-            return None
-    dtype = np.int64 if all(isinstance(v, int) for r in rows for v in r) else np.float64
-    if dtype is np.int64 and any(abs(v) > 2**53 for r in rows for v in r):
-        problems.append(SpecProblem(key_line, f"`{key}` has an integer beyond 2**53; accepted: "
-                                              "numbers of at most 15 digits"))
-        return None
-    arr = np.array(rows, dtype=dtype)
-    return arr[0] if one_d else arr
-
-
-def _is_num(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
 # --------------------------------------------------------------------------- parameters
 
 
@@ -233,7 +143,7 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
                                      "`kernel:` (see the `conv` block in docs/design.md)")]
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
         return None, [SpecProblem(-1, f"the `conv` block must be `key: value` lines, got "
-                                     f"{_short(data)}; accepted keys: {', '.join(KEYS)}")]
+                                     f"{short(data)}; accepted keys: {', '.join(KEYS)}")]
     problems: list[SpecProblem] = []
     lines: dict[str, int] = {}
     nodes: dict[str, yaml.Node] = {}
@@ -262,7 +172,7 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
         del data[key]
 
     def bad_value(key: str, accepted: str) -> None:
-        problems.append(SpecProblem(at(key), f"`{key}` got {_short(data[key])}; accepted: {accepted}"))
+        problems.append(SpecProblem(at(key), f"`{key}` got {short(data[key])}; accepted: {accepted}"))
 
     op = data.get("op", "correlate")
     if op not in OPS:
@@ -275,7 +185,7 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
         problems.append(SpecProblem(-1, "`input` is required: the matrix the operation reads, "
                                        "e.g. `input: |` followed by rows like `1 2 0`"))
     else:
-        x = _matrix("input", data["input"], nodes["input"], problems)
+        x = matrix("input", data["input"], nodes["input"], problems)
 
     kernel = kernel_size = None
     if pooling:
@@ -290,7 +200,7 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
         problems.append(SpecProblem(-1, f"`kernel` is required for `op: {op}`: its weights as "
                                        "rows, e.g. `kernel: |` followed by `0 1 2` lines"))
     else:
-        kernel = _matrix("kernel", data["kernel"], nodes["kernel"], problems)
+        kernel = matrix("kernel", data["kernel"], nodes["kernel"], problems)
         if kernel is not None and x is not None and kernel.ndim != x.ndim:
             # one row beside a matrix is a 1 x n matrix
             x, kernel = np.atleast_2d(x), np.atleast_2d(kernel)
@@ -334,14 +244,14 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
     output_padding = per_axis("output_padding", 0, 0)
     if pooling and "dilation" in data and dilation != 1:
         problems.append(SpecProblem(at("dilation"), f"`dilation` does not apply to `op: {op}`, "
-                                                    f"got {_short(data['dilation'])}; remove it"))
+                                                    f"got {short(data['dilation'])}; remove it"))
     if op != "transpose" and "output_padding" in data:
         problems.append(SpecProblem(at("output_padding"), "`output_padding` applies only to "
                                                           f"`op: transpose`, not `op: {op}`; "
                                                           "remove it"))
     if padding == "same" and stride != 1:
         problems.append(SpecProblem(at("padding"), f"`padding` same needs `stride` 1, got "
-                                                   f"stride {_short(data.get('stride'))}; "
+                                                   f"stride {short(data.get('stride'))}; "
                                                    "accepted: stride 1, or a padding in numbers"))
 
     show = data.get("show", ["animation"])
