@@ -165,3 +165,19 @@ def test_removed_post_disappears_from_the_site(site_copy, tmp_path):
     assert not (root / "site" / "extra").exists()
     assemble.build(root, tmp_path / "clean", use_cache=False)
     assert files(root / "site") == files(tmp_path / "clean")
+
+
+def test_a_site_theme_overrides_one_template_and_inherits_the_rest(site_copy):
+    root = site_copy(".")
+    toml = root / "site.toml"
+    toml.write_text(toml.read_text().replace('theme = "default"', 'theme = "mine"'))
+    templates = root / "themes" / "mine" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "page.html").write_text(
+        '{% extends "base.html" %}{% block content %}<div class="mine">{{ content.body }}</div>'
+        "{% endblock %}\n")
+    assemble.build(root)
+    about = (root / "site" / "about" / "index.html").read_text()
+    assert '<div class="mine"><p>This blog is built' in about
+    assert 'href="../assets/style.css"' in about  # base.html still comes from the default theme
+    assert "<article" in (root / "site" / "ConvNet-dont-do-Conv" / "index.html").read_text()
