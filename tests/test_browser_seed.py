@@ -82,3 +82,18 @@ def test_page_fits_a_phone(site_copy, serve, browser):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.close()
     assert overflow <= 0
+
+
+def test_align_star_lines_up_its_equals_signs(seed_page):
+    page, _, _ = seed_page
+    rows = page.evaluate("""() => [...document.querySelectorAll(
+        'article mtable[columnalign="right left"]')].map(t =>
+        [...t.querySelectorAll(':scope > mtr')].map(r => [
+            r.children[0].firstElementChild.getBoundingClientRect().right,
+            r.children[1].getBoundingClientRect().left]))""")
+    assert len(rows) == 2
+    for table in rows:
+        lefts = {round(second) for _, second in table}
+        assert len(lefts) == 1, table  # the `=` column starts at one x in every row
+        for first_right, second_left in table:
+            assert abs(first_right - second_left) <= 2, table  # left side flush against it
