@@ -76,6 +76,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
 
 def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[content.Post]:
     """Every post and page; an unchanged file's parse comes from the cache."""
+    report.errors.extend(content.misplaced(root))
     paths = content.discover(root)
     raws = [p.read_bytes() for p in paths]
     keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw)

@@ -49,6 +49,17 @@ def discover(root: Path) -> list[Path]:
     return posts + pages
 
 
+def misplaced(root: Path) -> list[Problem]:
+    """Markdown files that look like posts but would not be built: never skip one silently."""
+    problems = []
+    for path in sorted((root / "content" / "posts").glob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        problems.append(Problem(f"posts live in folders: move this file to "
+                                f"`content/posts/{path.stem}/index.md` (its images beside it)",
+                                rel))
+    return problems
+
+
 def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     """Read and validate one source file. Raises BuildError at the offending line."""
     rel = path.relative_to(root).as_posix()
@@ -83,8 +94,8 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
         raise fail("title", f"`title` must be text, got {title!r}; put it in quotes")
     date = _date(meta.get("date"), "date", fail)
     if kind == "post" and date is None:
-        raise fail("title", "frontmatter has no `date`; add e.g. `date: 2024-05-01` "
-                            "(ISO 8601, time and zone optional)")
+        raise fail("date", "frontmatter has no `date`; add e.g. `date: 2024-05-01` "
+                           "(ISO 8601, time and zone optional)")
     updated = _date(meta.get("updated"), "updated", fail)
     slug = meta.get("slug", PurePosixPath(rel).parent.name if kind == "post" else PurePosixPath(rel).stem)
     if not isinstance(slug, str) or not re.fullmatch(r"[\w.~-]+", slug) or slug in (".", ".."):
