@@ -181,3 +181,13 @@ def test_a_site_theme_overrides_one_template_and_inherits_the_rest(site_copy):
     assert '<div class="mine"><p>This blog is built' in about
     assert 'href="../assets/style.css"' in about  # base.html still comes from the default theme
     assert "<article" in (root / "site" / "ConvNet-dont-do-Conv" / "index.html").read_text()
+
+
+def test_check_builds_everything_and_writes_nothing(site_copy, capsys):
+    root = site_copy(".")
+    assert build.main(["check", "--root", str(root)]) == 0
+    assert not (root / "site").exists()
+    post = root / "content" / "pages" / "about.md"
+    post.write_text(post.read_text() + "\nBroken $\\frac{a$ math.\n")
+    assert build.main(["check", "--root", str(root)]) == 1
+    assert "content/pages/about.md:" in capsys.readouterr().err
