@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from html import escape
 
 from . import pages, templates
 from .cache import digest
 from .config import Config
 from .content import Post
-from .errors import BuildError, Report
-from .outputs import Deferred, Output
+from .errors import Report
+from .outputs import Output
 from .rendered import PostInfo
 
 
@@ -30,16 +29,9 @@ def render(config: Config, theme: templates.Theme, posts: list[Post], infos: lis
 
     # the feed is made of the newest posts: unchanged posts, unchanged feed
     key = digest("feed", theme.fingerprint, repr(config), [bodies.keys[i] for i in blog])
-    sha = bodies.cache.get("page", key)
-    if sha is not None:
-        out["feed.xml"] = Deferred(sha, feed)
-    else:
-        try:
-            out["feed.xml"] = feed()
-        except BuildError as exc:
-            report.error(exc)
-        else:
-            bodies.cache.put("page", key, hashlib.sha256(out["feed.xml"]).hexdigest())
+    feed_file = pages.cached_output(bodies.cache, key, feed, report)
+    if feed_file is not None:
+        out["feed.xml"] = feed_file
     if config.base_url:
         out["sitemap.xml"] = _sitemap(config, posts)
         out["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()

@@ -81,16 +81,9 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
 
     def cached(name: str, url: str, key: str, render: Callable[[], bytes]) -> None:
         path = url + "index.html" if not url.endswith(".html") else url
-        sha = bodies.cache.get("page", key)
-        if sha is not None:
-            out[path] = Deferred(sha, render)
-            return
-        try:
-            out[path] = render()
-        except BuildError as exc:
-            report.error(exc)
-        else:
-            bodies.cache.put("page", key, hashlib.sha256(out[path]).hexdigest())
+        made = cached_output(bodies.cache, key, render, report)
+        if made is not None:
+            out[path] = made
 
     def post_page(i: int) -> bytes:
         prerendered = bodies.pages.get(bodies.keys[i])
@@ -126,6 +119,23 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
                                                          "Page not found")))
     _copied_files(root, theme, out, report)
     return out
+
+
+def cached_output(cache: Cache, key: str, render: Callable[[], bytes],
+                  report: Report) -> Output | None:
+    """A generated file whose inputs digest to `key`: when a build already made it, only its
+    digest (the writer links the previous file, or renders it if it is gone); else rendered
+    now, its digest remembered. None when rendering failed (the error is in `report`)."""
+    sha = cache.get("page", key)
+    if sha is not None:
+        return Deferred(sha, render)
+    try:
+        data = render()
+    except BuildError as exc:
+        report.error(exc)
+        return None
+    cache.put("page", key, hashlib.sha256(data).hexdigest())
+    return data
 
 
 def _post_files(root: Path, post: Post, info: PostInfo, bodies: "Bodies", i: int,
