@@ -19,8 +19,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import highlight, math
 from .content import Post
 from .errors import Problem, source_line
-from .rendered import Ref, Rendered
 from .formulas import FormulaStore
+from .rendered import Ref, Rendered
 from plugins.conv import conv_plugin
 
 _HTML_REF = re.compile(r"""\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)

@@ -25,7 +25,5 @@ def digest_of(value: Output) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def data_of(value: Output) -> bytes:
-    if isinstance(value, Deferred):
-        return value.produce()
-    return value.read_bytes() if isinstance(value, Path) else value
+def data_of(value: bytes | Deferred) -> bytes:
+    return value.produce() if isinstance(value, Deferred) else value

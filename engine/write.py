@@ -50,11 +50,7 @@ def site(outputs: dict[str, Output], out: Path, cache: Cache, *, default_out: Pa
             target.parent.mkdir(parents=True, exist_ok=True)
             if path in unchanged and _link(out / path, target):
                 continue
-            value = outputs[path]
-            if isinstance(value, Path):
-                shutil.copyfile(value, target)
-            else:
-                target.write_bytes(data_of(value))
+            _put(outputs[path], target)
             written += 1
         _swap(staging, out)
     except BaseException:
@@ -70,12 +66,8 @@ def _update_in_place(outputs: dict[str, Output], out: Path, changed: list[str],
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        value = outputs[path]
         try:
-            if isinstance(value, Path):
-                shutil.copyfile(value, temporary)
-            else:
-                temporary.write_bytes(data_of(value))
+            _put(outputs[path], temporary)
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
@@ -85,6 +77,13 @@ def _update_in_place(outputs: dict[str, Output], out: Path, changed: list[str],
         while parent != out and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+def _put(value: Output, target: Path) -> None:
+    if isinstance(value, Path):
+        shutil.copyfile(value, target)  # copied by the OS, never held in memory
+    else:
+        target.write_bytes(data_of(value))
 
 
 def _save_manifest(cache: Cache, key: str, out: Path, hashes: dict[str, str]) -> None:
