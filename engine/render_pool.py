@@ -48,6 +48,11 @@ class _Renderer:
             page = None
         return result, page
 
+    def take_formulas(self) -> dict:
+        """The formulas typeset since the last call, for the parent to store."""
+        new, self.store.new = self.store.new, {}
+        return new
+
 
 def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
                jobs: int | None = None) -> int:
@@ -58,8 +63,7 @@ def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
         renderer = _Renderer(config, cache)
         for i, post in enumerate(posts):
             result, page = renderer.render(post)
-            sink(i, result, page, renderer.store.new)
-            renderer.store.new = {}
+            sink(i, result, page, renderer.take_formulas())
         return renderer.store.typeset_count
     chunks = [posts[i:i + _CHUNK] for i in range(0, len(posts), _CHUNK)]
     # fork keeps start-up cheap on Linux; elsewhere the default method works as well
@@ -81,8 +85,6 @@ def _init(config: Config, cache_path: Path | None) -> None:
 
 def _render_chunk(posts: list[Post]):
     assert _worker is not None
-    store = _worker.store
-    before = store.typeset_count
+    before = _worker.store.typeset_count
     results = [_worker.render(p) for p in posts]
-    new, store.new = store.new, {}
-    return results, new, store.typeset_count - before
+    return results, _worker.take_formulas(), _worker.store.typeset_count - before
