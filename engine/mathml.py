@@ -10,8 +10,8 @@ KaTeX 0.16 writes MathML for browsers that implemented MathML 3. MathML Core dif
   (KaTeX issue #3978), so such tokens become `<mrow>`;
 - a minus (or plus) where TeX makes it unary (first, or after a relation, an opening bracket,
   a comma or another operator) gets `form="prefix"`, which Core spaces as TeX does;
-- `\\big`...`\\Bigg` ask for a stretchy bracket of 1.2em...3em: Core then picks the
-  font's next size variant, about twice too tall, so they become a scaled plain glyph.
+- `\\big`...`\\Bigg` ask for a stretchy bracket of 1.2em...3em: Core ignores the size and
+  DejaVu's smallest assembly is 3.5em, so they become the plain glyph stretched upright.
 
 The tree is re-serialised the way KaTeX writes it, so an untouched formula keeps its bytes.
 """
@@ -31,6 +31,14 @@ _SIGNS = {"−", "+", "±", "∓", "-"}
 _CLOSERS = set(")]}|‖⟩⌉⌋⟧!′″‴") | {"∥"}
 _ARITY = {"msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderover": 3,
           "mfrac": 2, "mroot": 2}
+_OPENERS = set("([{⟨⌈⌊|‖⟦")
+# \big...\Bigg ask for brackets 1.2, 1.8, 2.4 and 3 em tall. DejaVu has no size variant
+# between its plain bracket (0.916 em from top to bottom) and its smallest assembly (about
+# 3.5 em), and Core ignores `minsize`, so each is its plain glyph stretched upright (strokes
+# keep their width, as TeX's larger cuts do) about its middle, which sits on the math axis,
+# in a box of TeX's size so lines and rows make room for it.
+_GLYPH = 0.916
+_MIDDLE = 0.302
 _BIG = {"1.2em": 1.2, "1.8em": 1.8, "2.4em": 2.4, "3em": 3.0}
 
 
@@ -53,10 +61,15 @@ def _walk(el: ET.Element, notes: list[str]) -> None:
         return
     if el.tag in _TOKENS:
         _alphabet(el, notes)
-        if el.tag == "mo":
-            _big(el)
+        return
+    for i, child in enumerate(list(el)):
+        if child.tag == "mo":
+            _big(el, i, child)
     children = list(el)
     for i, child in enumerate(children):
+        if child.tag == "mo" and child.text == "\u2061" and i + 1 < len(children) \
+                and not _is_opening(children[i + 1]):
+            child.set("rspace", "0.1667em")  # TeX's thin space in `\log x`, none in `\log(x)`
         if child.tag == "mo" and (child.text or "") in _SIGNS and i + 1 < len(children):
             before = _previous(children, i)  # first in a row: Core makes it prefix itself
             if before is not None and _opens(before):
@@ -99,7 +112,7 @@ def _previous(children: list[ET.Element], i: int) -> ET.Element | None:
 
 def _opens(el: ET.Element) -> bool:
     """Whether a sign after `el` is unary: `el` is an operator but not a closing one."""
-    while el.tag in ("mstyle", "mrow") and len(el) == 1:
+    while el.tag in ("mstyle", "mrow", "mpadded") and len(el) == 1:
         el = el[0]
     if el.tag in ("munder", "mover", "munderover", "msub", "msup", "msubsup") and len(el):
         base = el[0]
@@ -109,6 +122,12 @@ def _opens(el: ET.Element) -> bool:
         return False
     text = el.text or ""
     return text not in _CLOSERS and not (text and text[-1] in _CLOSERS) and text != "\u2061"
+
+
+def _is_opening(el: ET.Element) -> bool:
+    while el.tag in ("mrow", "mstyle", "mpadded") and len(el):
+        el = el[0]
+    return el.tag == "mo" and (el.text or "") in _OPENERS
 
 
 def _alphabet(el: ET.Element, notes: list[str]) -> None:
@@ -139,16 +158,21 @@ def _alphabet(el: ET.Element, notes: list[str]) -> None:
                  + ("it is drawn in synthetic bold" if "bold" in variant else "it is shown plain"))
 
 
-def _big(el: ET.Element) -> None:
+def _big(parent: ET.Element, i: int, el: ET.Element) -> None:
     size = el.get("minsize")
     if el.get("stretchy") != "true" or size not in _BIG or el.get("maxsize") != size:
         return
-    # a fixed-size glyph scaled like TeX's \big: `symmetric` keeps it on the math axis
     for name in ("minsize", "maxsize"):
         del el.attrib[name]
+    target = _BIG[size]
     el.set("stretchy", "false")
     el.set("class", "tex-big")
-    el.set("style", f"font-size:{_BIG[size]:g}em")
+    el.set("style", f"transform:scaleY({target / _GLYPH:.3f})")
+    box = ET.Element("mpadded", {"height": f"{target / 2 + _MIDDLE:.3f}em",
+                                 "depth": f"{target / 2 - _MIDDLE:.3f}em"})
+    parent.remove(el)
+    box.append(el)
+    parent.insert(i, box)
 
 
 def _escape(text: str) -> str:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def data() -> bytes:
     assets = fonts.math_font_assets()
-    assert list(assets) == [fonts.FONT_PATH]
+    assert list(assets) == [fonts.FONT_PATH, fonts.ALPHANUMERICS_PATH]
     assert fonts.FONT_PATH.startswith("assets/fonts/") and fonts.FONT_PATH.endswith(".woff")
     return assets[fonts.FONT_PATH]
 
@@ -179,3 +179,35 @@ def test_style_css_loads_this_font() -> None:
 def test_shipped_font_is_what_this_module_makes(data: bytes) -> None:
     # the theme ships the subset; regenerate with `python -m engine.fonts` after a change
     assert fonts.SHIPPED.read_bytes() == data
+
+
+@pytest.fixture(scope="module")
+def alphanumerics() -> TTFont:
+    return fonts.open_font(fonts.math_font_assets()[fonts.ALPHANUMERICS_PATH])
+
+
+def test_every_math_alphabet_letter_has_a_glyph(font: TTFont, alphanumerics: TTFont) -> None:
+    # \mathbf ... \mathtt, \boldsymbol as engine/alphabets.py writes them: the two faces of
+    # the family cover all but the characters STIXGeneral lacks too (bold digamma and so on)
+    from engine import alphabets
+    have = set(font.getBestCmap()) | set(alphanumerics.getBestCmap())
+    wanted = {ord(ch) for ch in alphabets.table().values()}
+    missing = sorted(chr(cp) for cp in wanted - have)
+    assert len(wanted) > 1000 and len(missing) <= 2, missing
+    for sample in "𝐱𝔼𝒩𝔤𝖠𝚃𝜽ℝℒℎ𝓛𝕜𝟙":
+        assert ord(sample) in have, sample
+
+
+def test_alphanumerics_face_holds_only_what_dejavu_lacks(font: TTFont,
+                                                          alphanumerics: TTFont) -> None:
+    ours = set(alphanumerics.getBestCmap())
+    assert len(ours) > 800
+    assert not ours & set(font.getBestCmap())
+    assert alphanumerics["head"].modified == alphanumerics["head"].created
+
+
+def test_shipped_alphanumerics_are_what_this_module_makes() -> None:
+    shipped = fonts.THEME / fonts.ALPHANUMERICS_PATH
+    assert shipped.read_bytes() == fonts.math_font_assets()[fonts.ALPHANUMERICS_PATH]
+    css = (ROOT / "themes/default/assets/style.css").read_text(encoding="utf-8")
+    assert f'url("{fonts.ALPHANUMERICS_PATH.removeprefix("assets/")}")' in css
