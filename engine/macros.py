@@ -76,8 +76,9 @@ def _definition(tex: str, m: re.Match) -> tuple[str, str, int] | None:
         params = "".join(f"#{n}" for n in range(1, int(arity.group(1)) + 1))
         i += arity.end()
         if re.match(r"\s*\[", tex[i:]):
-            raise MacroError(f"`{kind}{{{name}}}` has an optional argument, which KaTeX "
-                             "cannot define; give it only required arguments", m.start())
+            raise MacroError(f"`\\{kind}{{{name}}}` has an optional argument, which KaTeX "
+                             "cannot define; give it only required arguments (and write the "
+                             "default where the macro is used)", m.start())
     body = _body(tex, i)
     return (name, f"\\def{name}{params}{{{body[0]}}}", body[1]) if body else None
 

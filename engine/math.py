@@ -122,6 +122,8 @@ def _error(message: str, shift: int, source: str) -> TexError:
             offset -= shift
             message = re.sub(r"at position (\d+)", f"at position {offset + 1}", message)
     line = source.count("\n", 0, offset) if offset is not None else None
+    if offset is None and "end of input" in message:
+        line = source.rstrip().count("\n")  # an unclosed group: blame the formula's last line
     return TexError(message, offset, line)
 
 

@@ -79,12 +79,12 @@ def _walk(tokens: list[Token]):
             yield from tok.children
 
 
-def _legacy_evidence(tokens: list[Token]) -> tuple[int, str] | None:
+def _legacy_evidence(tokens: list[Token]) -> tuple[Token, str] | None:
     for tok in _walk(tokens):
         if tok.type.startswith("math_"):
             evidence = math.legacy_evidence(tok.content)
             if evidence:
-                return (tok.map[0] if tok.map else 0), evidence
+                return tok, evidence
     return None
 
 
@@ -108,8 +108,17 @@ Problem = Callable[[dict, int, str], object]
 
 
 def check_text(tokens: list[Token], env: dict, problem: Problem, line_of) -> None:
-    """TeX delimiters left in the page's text are warnings at their line."""
+    """TeX delimiters left in the page's text are warnings at their line, and so is a
+    Markdown-escaped formula in a post set to `modern`."""
     dialect = env["dialect"]
+    if dialect == "modern" and env["evidence"] and not env["math_auto"]:
+        tok, seq = env["evidence"]
+        line = _tex_line(tok, env, line_of) + tok.content.count(
+            "\n", 0, max(0, tok.content.find(seq) - (1 if tok.type == "math_block" else 0)))
+        env["warnings"].append(problem(env, line, (
+            f"`{seq}` in a formula reads verbatim in `modern` math (`\\_` is a literal "
+            "underscore, `\\\\\\` a row break and a stray backslash); if the post was "
+            "written with Markdown escapes in its math, set `math: legacy`")))
     for tok in tokens:
         if tok.type != "inline" or not tok.children:
             continue
@@ -158,7 +167,8 @@ def render_math(tokens: list[Token], idx: int, env: dict, problem: Problem, line
     except (math.TexError, MacroError) as exc:
         line = first + (exc.line or 0 if isinstance(exc, math.TexError) else
                         tex.count("\n", 0, exc.offset))
-        env["errors"].append(problem(env, line, f"bad TeX: {exc}; {_hint(str(exc), env)}"))
+        hint = "" if isinstance(exc, MacroError) else f"; {_hint(str(exc), env)}"
+        env["errors"].append(problem(env, line, f"bad TeX: {exc}{hint}"))
         return '<code class="math-error">' + _escape(tex) + "</code>"
     for warning in result.warnings:
         env["warnings"].append(problem(env, first, f"TeX: {warning}"))

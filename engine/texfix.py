@@ -21,11 +21,11 @@ _ONE = ("hat bar tilde vec dot ddot check breve acute grave widehat widetilde ov
         "underline overrightarrow boldsymbol bm operatorname sqrt mathring").split()
 _TWO = ("frac dfrac tfrac binom dbinom tbinom").split()
 _ARITY = {**{n: 0 for n in _ZERO}, **{n: 1 for n in _ONE}, **{n: 2 for n in _TWO}}
-_SCRIPT_CMD = re.compile(r"([_^])\s*\\([A-Za-z]+)\b")
+_SCRIPT_CMD = re.compile(r"([_^])\s*\\([A-Za-z]+)(?![A-Za-z])")
 _EQNARRAY = re.compile(r"\\(begin|end)\{eqnarray\*?\}")
 _DROP = re.compile(r"\\(?:require|label)\s*\{[^{}]*\}")
 _NONUMBER = re.compile(r"\\(?:nonumber|notag)\b[ \t]*")
-_ENV = re.compile(r"\\(begin|end)\s*\{")
+_ENV = re.compile(r"\\(begin|end)\s*\{[^{}]*\}")
 
 
 def group_end(tex: str, start: int) -> int:
