@@ -77,14 +77,23 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
 def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[content.Post]:
     """Every post and page; an unchanged file's parse comes from the cache."""
     report.errors.extend(content.misplaced(root))
-    paths = content.discover(root)
-    raws = [p.read_bytes() for p in paths]
-    keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw)
+    paths = content.discover(root, report.errors)
+    raws = []
+    for path in paths:
+        try:
+            raws.append(path.read_bytes())
+        except OSError as exc:  # deleted or unreadable since it was listed
+            report.error(Problem(f"cannot read this file: {exc.strerror}",
+                                 path.relative_to(root).as_posix()))
+            raws.append(None)
+    keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw or b"")
             for p, raw in zip(paths, raws)]
     known = cache.get_many("source", keys)
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
     for path, raw, key in zip(paths, raws, keys):
+        if raw is None:
+            continue
         post = known.get(key)
         if post is None:
             try:
@@ -92,9 +101,9 @@ def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[conten
             except BuildError as exc:
                 report.error(exc)
                 continue
-            parsed[key] = dataclasses.replace(post, bundle=())
-        elif post.kind == "post":  # files beside the post may have come or gone
-            post = dataclasses.replace(post, bundle=content.bundle_of(path))
+            parsed[key] = post
+        if post.kind == "post":  # files beside the post may have come or gone: listed anew
+            post = dataclasses.replace(post, bundle=content.bundle_of(root, path, report.errors))
         report.warnings.extend(post.warnings)
         if not post.draft or drafts:
             posts.append(post)
