@@ -49,14 +49,15 @@ def parser() -> MarkdownIt:
     return md
 
 
-def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=None) -> Rendered:
+def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=None,
+           site_macros=None) -> Rendered:
     """Render `post.body`. Errors and warnings carry the line in `post.source`."""
     md = parser()
     env: dict = {"source": post.source, "line0": post.body_line - 1, "body": post.body,
                  "errors": [], "warnings": [], "assets": {}, "formulas": formulas,
                  "conv_defaults": conv_defaults, "refs": []}
     mathrender.begin(post.math_dialect, site_dialect, post.body, env,
-                     getattr(post, "math_macros", None))
+                     {**dict(site_macros or {}), **dict(getattr(post, "math_macros", None) or {})})
     tokens = md.parse(post.body, env)
     if mathrender.settle(tokens, env):  # `auto` chose a dialect with other delimiters
         tokens = md.parse(post.body, env)

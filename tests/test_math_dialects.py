@@ -101,3 +101,14 @@ def test_mathjax_delimiters_are_math_only_in_the_dialects_that_use_them():
     legacy = render(body, "legacy")
     assert legacy.html.count("<math") == 1 and "(a)" in legacy.html   # Markdown's `\(` is `(`
     assert render(body, "modern").html.count("<math") == 0
+
+
+def test_site_macros_start_every_post():
+    from engine import markdown
+    from engine.content import Post
+    post = Post(source="content/posts/x/index.md", kind="post", title="x", url="x/",
+                body="$\\R^n \\ni \\norm{x}$\n", body_line=5, digest="0", math_dialect="modern")
+    result = markdown.render(post, "auto", FormulaStore(), None,
+                             {"\\R": "\\mathbb{R}", "norm": "\\lVert #1 \\rVert"})
+    assert result.errors == []
+    assert "<mi>ℝ</mi>" in result.html and "∥" in result.html
