@@ -98,7 +98,7 @@ def typeset(tex: str, *, display: bool, dialect: str, prefix: str = "") -> Types
     if prefix or source != tex:  # show the author's TeX, not the macros and rewrites
         mathml_text = _ANNOTATION.sub(lambda _: _ANNOTATION_OPEN + _escape(tex) + "</annotation>",
                                       mathml_text, count=1)
-    fixed, notes = mathml.fix(mathml_text)
+    fixed, notes = mathml.fix(mathml_text, numbers_shown=dialect in ("modern", "legacy"))
     return Typeset(fixed, warnings + notes)
 
 

@@ -42,14 +42,32 @@ _MIDDLE = 0.302
 _BIG = {"1.2em": 1.2, "1.8em": 1.8, "2.4em": 2.4, "3em": 3.0}
 
 
-def fix(mathml: str) -> tuple[str, tuple[str, ...]]:
-    """Return the fixed MathML and notes on what could not be shown as TeX would."""
+def fix(mathml: str, *, numbers_shown: bool = False) -> tuple[str, tuple[str, ...]]:
+    """Return the fixed MathML and notes on what could not be shown as TeX would.
+
+    `numbers_shown`: the post's own site numbered `equation`, `align`... (KaTeX does; MathJax
+    by default does not), so dropping the numbers is worth a note."""
     if _NS not in mathml[:80]:
         return mathml, ()
     root = ET.fromstring(mathml.replace(_NS, "", 1))
     notes: list[str] = []
+    if _drop_equation_numbers(root) and numbers_shown:
+        notes.append("equation numbers are not shown (KaTeX leaves them to its own CSS); "
+                     "use the starred environment, or `\\tag{1}` to number by hand")
     _walk(root, notes)
     return _serialise(root, top=True), tuple(dict.fromkeys(notes))
+
+
+def _drop_equation_numbers(root: ET.Element) -> bool:
+    # KaTeX pads numbered rows with glue cells and an empty number cell that only its CSS
+    # fills: in Core they shift the columns of those rows (and rows with \nonumber lack them)
+    dropped = False
+    for row in root.iter("mtr"):
+        for cell in list(row):
+            if cell.get("class") in ("mtr-glue", "mml-eqn-num"):
+                row.remove(cell)
+                dropped = True
+    return dropped
 
 
 def _walk(el: ET.Element, notes: list[str]) -> None:

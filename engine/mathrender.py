@@ -18,7 +18,8 @@ from markdown_it.token import Token
 from . import math, mathsyntax
 from .macros import MacroBook, MacroError
 
-_SYNTAX = {"modern": "dollars", "legacy": "escaped", "kramdown": "escaped", "mathjax": "all"}
+# which delimiters each dialect reads (engine/mathsyntax.py): a different set means a new parse
+_SYNTAX = {"modern": "dollars", "legacy": "escaped", "kramdown": "escaped+env", "mathjax": "all"}
 # evidence of MathJax delimiters in the raw text (code and dollar math removed first)
 _MATHJAX_EVIDENCE = re.compile(
     r"\\\\?\((?:(?!\n\s*\n).)+?\\\\?\)|^[ \t]{0,3}\\\\?\[|^[ \t]{0,3}\\begin\{(?:equation|align|"

@@ -5,7 +5,8 @@ Besides `$`/`$$` (mdit-py-plugins' dollarmath), posts written for MathJax mark m
 and `\\[..\\]` that a Markdown-first pipeline turned into the former, and with a bare
 `\begin{align*}...\end{align*}`. These rules read them as math tokens (`math_inline`,
 `math_inline_double` for display inside a paragraph, `math_block`), but only when the post's
-dialect uses them: `mathjax` and `kramdown` take every form, `legacy` only the escaped ones
+dialect uses them: `mathjax` takes every form; `kramdown` the escaped ones and environments
+(kramdown turns `\(` into `(` before MathJax sees it); `legacy` only the escaped ones
 (Markdown-first pipelines saw nothing else); `modern` none. `env["dialect"]` says which,
 so it is chosen before parsing (engine/mathrender.py).
 """
@@ -20,14 +21,14 @@ from markdown_it.rules_inline import StateInline
 
 # (opening, closing, display) in the order they are tried
 _PAIRS = ((r"\\(", r"\\)", False), (r"\\[", r"\\]", True), ("\\(", "\\)", False), ("\\[", "\\]", True))
-_ESCAPED_ONLY = {"legacy"}
-_ALL = {"mathjax", "kramdown"}
+_ESCAPED = {"legacy", "kramdown", "mathjax"}   # `\\(` and `\\[`
+_SINGLE = {"mathjax"}                          # `\(` and `\[`
+_ENVIRONMENTS = {"mathjax", "kramdown"}        # a bare `\begin{...}`
 _BEGIN = re.compile(r"\\begin\{([A-Za-z]+\*?)\}")
 
 
 def _accepts(env: dict, opening: str) -> bool:
-    dialect = env.get("dialect")
-    return dialect in _ALL or (dialect in _ESCAPED_ONLY and opening.startswith("\\\\"))
+    return env.get("dialect") in (_ESCAPED if opening.startswith("\\\\") else _SINGLE)
 
 
 def _find_close(src: str, close: str, start: int, limit: int) -> int:
@@ -75,7 +76,7 @@ def _inline(state: StateInline, silent: bool) -> bool:
             content, after = src[pos + len(opening):end], end + len(closing)
             break
     else:
-        if state.env.get("dialect") not in _ALL:
+        if state.env.get("dialect") not in _ENVIRONMENTS:
             return False
         found = environment_end(src, pos, state.posMax)
         if found is None:
@@ -107,7 +108,7 @@ def _block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> b
             first, content, after = pos + len(opening), src[pos + len(opening):close], close + len(closing)
             break
     else:
-        if state.env.get("dialect") not in _ALL:
+        if state.env.get("dialect") not in _ENVIRONMENTS:
             return False
         found = environment_end(src, pos, limit)
         if found is None:

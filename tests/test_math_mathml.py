@@ -89,3 +89,13 @@ def test_error_positions_ignore_the_macros_before_the_formula():
         math.typeset("x +\n\\nosuch", display=True, dialect="mathjax", prefix=r"\def\a{1}")
     assert info.value.offset == 4 and info.value.line == 1
     assert "at position 5" in str(info.value)
+
+
+def test_equation_numbers_are_dropped_and_said_where_the_site_showed_them():
+    tex = "\\begin{align} a&=b \\nonumber\\\\ c&=d\\end{align}"
+    modern = math.typeset(tex, display=True, dialect="modern")
+    mathjax = math.typeset(tex, display=True, dialect="mathjax")
+    assert "mtr-glue" not in modern.mathml and "mml-eqn-num" not in modern.mathml
+    assert modern.mathml.count("<mtd>") == 4  # two rows of two columns
+    assert any("equation numbers" in w for w in modern.warnings)
+    assert mathjax.warnings == () and mathjax.mathml == modern.mathml
