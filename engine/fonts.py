@@ -30,6 +30,8 @@ import matplotlib
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from . import fontsizes
+
 __all__ = ["FONT_FAMILY", "FONT_PATH", "math_font_assets", "open_font", "source_font_path"]
 
 #: The family name style.css declares with @font-face and uses for ``math``.
@@ -202,6 +204,7 @@ def _subset_woff() -> bytes:
     constants = font["MATH"].table.MathConstants
     for name, value in MATH_CONSTANTS.items():
         getattr(constants, name).Value = value
+    fontsizes.add_size_variants(font)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)

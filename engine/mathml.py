@@ -31,6 +31,7 @@ _SIGNS = {"−", "+", "±", "∓", "-"}
 _CLOSERS = set(")]}|‖⟩⌉⌋⟧!′″‴") | {"∥"}
 _ARITY = {"msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderover": 3,
           "mfrac": 2, "mroot": 2}
+_FENCES = {"∣": "|", "∥": "‖"}
 _OPENERS = set("([{⟨⌈⌊|‖⟦")
 # \big...\Bigg ask for brackets 1.2, 1.8, 2.4 and 3 em tall. DejaVu has no size variant
 # between its plain bracket (0.916 em from top to bottom) and its smallest assembly (about
@@ -79,6 +80,10 @@ def _walk(el: ET.Element, notes: list[str]) -> None:
         return
     if el.tag in _TOKENS:
         _alphabet(el, notes)
+        if el.tag == "mo" and (el.get("fence") == "true" or el.get("stretchy") == "true"):
+            # KaTeX writes \left| and \left\| as ∣ and ∥, which Core's dictionary does not
+            # stretch and DejaVu cannot; | and ‖ are the stretchy fences
+            el.text = _FENCES.get(el.text or "", el.text)
         return
     for i, child in enumerate(list(el)):
         if child.tag == "mo":

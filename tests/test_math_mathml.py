@@ -52,6 +52,7 @@ def test_alphabet_table_is_complete_and_consistent():
     (r"\log x", '<mo rspace="0.1667em">⁡</mo><mi>x</mi>', "never"),
     (r"\log(x)", "<mo>⁡</mo><mo", "rspace"),
     (r"\big( x \big)", 'transform:scaleY(1.310)', "minsize"),
+    (r"\left| x \right\|", '<mo fence="true">|</mo><mi>x</mi><mo fence="true">‖</mo>', "∣"),
 ])
 def test_mathml_fixes(tex, want, unwanted):
     out = mathml(tex)
