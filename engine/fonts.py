@@ -204,6 +204,9 @@ def _subset_woff() -> bytes:
     constants = font["MATH"].table.MathConstants
     for name, value in MATH_CONSTANTS.items():
         getattr(constants, name).Value = value
+    # DejaVu has no \overbrace and \underbrace: STIX's, from its 1000-unit em to ours
+    fontsizes.copy_scaled(font, subset.load_font(str(source_font_path(ALPHANUMERIC_FONT)),
+                                                 options, lazy=False), "⏞⏟", 2048 / 1000)
     fontsizes.add_size_variants(font)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)

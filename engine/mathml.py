@@ -31,6 +31,7 @@ _SIGNS = {"−", "+", "±", "∓", "-"}
 _CLOSERS = set(")]}|‖⟩⌉⌋⟧!′″‴") | {"∥"}
 _ARITY = {"msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderover": 3,
           "mfrac": 2, "mroot": 2}
+_SCRIPTED = {"msub", "msup", "msubsup", "munder", "mover", "munderover"}
 _FENCES = {"∣": "|", "∥": "‖"}
 _OPENERS = set("([{⟨⌈⌊|‖⟦")
 # \big...\Bigg ask for brackets 1.2, 1.8, 2.4 and 3 em tall. DejaVu has no size variant
@@ -88,11 +89,17 @@ def _walk(el: ET.Element, notes: list[str]) -> None:
     for i, child in enumerate(list(el)):
         if child.tag == "mo":
             _big(el, i, child)
+        elif child.tag in ("mover", "munder") and len(child) == 2:
+            _rule(el, i, child)
     children = list(el)
     for i, child in enumerate(children):
         if child.tag == "mo" and child.text == "\u2061" and i + 1 < len(children) \
                 and not _is_opening(children[i + 1]):
             child.set("rspace", "0.1667em")  # TeX's thin space in `\log x`, none in `\log(x)`
+        elif child.tag in _SCRIPTED and len(child) and _ends_function(child[0]) \
+                and i + 1 < len(children) and not _is_opening(children[i + 1]):
+            # `\lim_{n} a_n`: the name's U+2061 is inside the script's base
+            el.insert(list(el).index(child) + 1, ET.Element("mspace", {"width": "0.1667em"}))
         if child.tag == "mo" and (child.text or "") in _SIGNS and i + 1 < len(children):
             before = _previous(children, i)  # first in a row: Core makes it prefix itself
             if before is not None and _opens(before):
@@ -145,6 +152,22 @@ def _opens(el: ET.Element) -> bool:
         return False
     text = el.text or ""
     return text not in _CLOSERS and not (text and text[-1] in _CLOSERS) and text != "\u2061"
+
+
+def _ends_function(el: ET.Element) -> bool:
+    return el.tag == "mrow" and len(el) > 0 and el[-1].tag == "mo" and el[-1].text == "\u2061"
+
+
+def _rule(parent: ET.Element, i: int, el: ET.Element) -> None:
+    """`\\overline`, `\\underline`: a stretchy U+203E that DejaVu draws one letter wide, so the
+    rule is the row's CSS border (style.css, .tex-overline and .tex-underline)."""
+    mark = el[1]
+    if mark.tag != "mo" or mark.get("stretchy") != "true" or mark.text != "‾":
+        return
+    row = ET.Element("mrow", {"class": "tex-overline" if el.tag == "mover" else "tex-underline"})
+    row.append(el[0])
+    parent.remove(el)
+    parent.insert(i, row)
 
 
 def _is_opening(el: ET.Element) -> bool:

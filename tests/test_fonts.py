@@ -116,8 +116,9 @@ def test_every_math_construction_survives(
     # Characters copied from Sans bring their size variants (big ⋃, ∮, ⨁ ...) with them.
     theirs.update({k: v for k, v in _constructions(donor).items() if k[1] not in serif_cmap})
     assert ("V", ord("⋃")) in ours
-    brackets = {("V", ord(c)) for c in fonts.fontsizes.BRACKETS}
-    assert ours.keys() - theirs.keys() <= brackets  # ⟨ ⟩ ∥ gain constructions (below)
+    brackets = {("V", ord(c)) for c in fonts.fontsizes.BRACKETS} | {
+        ("H", ord(c)) for c in fonts.fontsizes.ACCENTS}
+    assert ours.keys() - theirs.keys() <= brackets  # ⟨ ⟩ ∥ ^ ~ gain constructions (below)
     assert theirs.keys() <= ours.keys()
     for key, (variants, parts) in theirs.items():
         got_variants, got_parts = ours[key]
@@ -234,3 +235,14 @@ def test_brackets_have_sizes_between_the_glyph_and_the_assembly(font: TTFont, ch
         middles.append((pen.bounds[1] + pen.bounds[3]) / 2 - axis)
     # stretched about the axis: the middle stays where the plain glyph has it
     assert max(middles) - min(middles) < 0.05 * em, middles
+
+
+def test_wide_accents_have_widths(font: TTFont) -> None:
+    em = font["head"].unitsPerEm
+    constructions = _constructions(font)
+    for char in "^~":
+        variants, _ = constructions["H", ord(char)]
+        widths = [m for _, m in variants]
+        assert len(widths) >= 6 and widths == sorted(widths) and widths[-1] >= 5 * em
+        for glyph, width in variants:
+            assert font["hmtx"][glyph][0] == width
