@@ -84,7 +84,7 @@ _SCRIPT = """
   const saved = sessionStorage.getItem(key);
   if (saved !== null) {
     sessionStorage.removeItem(key);
-    const [x, y] = JSON.parse(saved), restore = () => window.scrollTo(x, y);
+    const [x, y] = JSON.parse(saved), restore = () => scrollTo({left: x, top: y, behavior: "instant"});
     restore();
     addEventListener("load", restore);  // once images and fonts have set the page's height
   }

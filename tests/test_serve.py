@@ -1,7 +1,7 @@
 """`python build.py serve`: a preview in its own folder, rebuilt on change, that outlives failures.
 
 One server runs for the module (on a site made by `init`, with `--port 0`); each test puts
-back what it changed. The browser tests are in test_serve_browser.py.
+back what it changed. The browser test edits the post open in Chromium.
 """
 
 from __future__ import annotations
@@ -216,3 +216,59 @@ def test_the_script_goes_before_the_end_of_the_body():
     assert page.startswith(b"<html><body><p>x</p><script>") and page.endswith(b"</script></BODY></html>")
     assert b"const built = 7," in page
     assert livereload.inject(b"<p>no body", 1).startswith(b"<p>no body<script>")
+
+
+@pytest.mark.browser
+def test_the_open_page_reloads_in_place_and_shows_errors_until_fixed(server, edit, browser,
+                                                                      tmp_path):
+    root, base = server
+    post = (root / "content/posts/hello/index.md").read_text()
+    page = browser.new_page(viewport={"width": 900, "height": 500})
+    crashes = []
+    page.on("pageerror", lambda error: crashes.append(str(error)))
+    page.goto(base + "hello/", wait_until="load")
+    page.evaluate("scrollTo({top: 700, behavior: 'instant'}); window.notReloaded = true")
+    place = page.evaluate("scrollY")
+    assert place > 300, "the starter post is taller than the window"
+
+    with page.expect_event("load"):
+        edit("content/posts/hello/index.md", post + "\nA sentence added while the page was open.\n")
+    assert "added while the page was open" in page.inner_text("article")
+    assert page.evaluate("window.notReloaded") is None
+    page.wait_for_function(f"scrollY === {place}")
+    page.screenshot(path=str(tmp_path / "reloaded.png"))
+
+    broken = post.replace("Display math goes", "Bad $\\frac{a$. Display math goes")
+    edit("content/posts/hello/index.md", broken)
+    overlay = page.wait_for_selector("serve-error-overlay .error")
+    line = next(i for i, text in enumerate(broken.splitlines(), 1) if "Bad $" in text)
+    assert page.inner_text("serve-error-overlay .where") == f"content/posts/hello/index.md:{line}"
+    assert "\\frac{a$" in page.inner_text("serve-error-overlay .source")
+    assert "bad TeX" in page.inner_text("serve-error-overlay .message")
+    assert overlay.is_visible()
+    page.screenshot(path=str(tmp_path / "overlay.png"))
+
+    edit("content/posts/hello/index.md", post.replace("Display math goes", "Fixed. Display math goes"))
+    page.wait_for_selector("serve-error-overlay", state="detached")
+    page.wait_for_function("document.body.textContent.includes('Fixed. Display math goes')")
+    page.screenshot(path=str(tmp_path / "fixed.png"))
+    assert crashes == []
+    page.close()
+
+
+def test_a_site_broken_from_the_start_is_served_once_fixed(site_copy):
+    root = site_copy("broken/bad_tex")
+    proc, base = start(root)
+    try:
+        state = next_state(base, lambda s: s["errors"])
+        assert [(e["path"], e["line"]) for e in state["errors"]] == [
+            ("content/posts/a/index.md", 6), ("content/posts/a/index.md", 10)]
+        status, body = get(base)
+        assert status == 404 and "No site yet" in body and livereload.EVENTS in body
+        post = root / "content/posts/a/index.md"
+        post.write_text(post.read_text().replace("\\frac{a", "\\frac{a}{b}")
+                        .replace("\\undefinedmacro", "x"))
+        state = next_state(base, lambda s: not s["errors"])
+        assert state["build"] == 1 and get(base)[0] == 200
+    finally:
+        stop(proc)
