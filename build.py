@@ -83,7 +83,7 @@ def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             parser.error("`serve` builds into ROOT/.cache/preview, never into the deploy folder; "
                          "drop --out")
         from engine import serve
-        return serve.run(args.root, port=args.port, quiet=args.quiet)
+        return serve.run(args.root, port=args.port, quiet=args.quiet, debug=args.debug)
     return run_build(args.root, args.out, drafts=args.drafts, strict=args.strict,
                      use_cache=not args.no_cache, jobs=args.jobs, quiet=args.quiet,
                      dry_run=args.command == "check")

@@ -15,7 +15,6 @@ import inspect
 import io
 import os
 import queue
-import shutil
 import signal
 import sys
 import threading
@@ -23,11 +22,11 @@ import traceback
 from pathlib import Path
 
 from . import assemble, livereload
-from .errors import BuildFailed, Problem
+from .errors import BuildError, BuildFailed, Problem
 from .watch import Watcher
 
 
-def run(root: Path, *, port: int, quiet: bool = False) -> int:
+def run(root: Path, *, port: int, quiet: bool = False, debug: bool = False) -> int:
     root = root.resolve()
     preview = root / ".cache" / "preview"
     try:
@@ -38,8 +37,6 @@ def run(root: Path, *, port: int, quiet: bool = False) -> int:
         print(f"error: port {port} is already in use (another `serve`?); stop that server, or "
               f"pick another port with `--port N` (`--port 0` picks a free one)", file=sys.stderr)
         return 1
-    # The preview is scratch: starting empty means it never holds files of another build.
-    shutil.rmtree(preview, ignore_errors=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving a preview (drafts and future posts included) at "
           f"http://127.0.0.1:{server.server_address[1]}/ ; Ctrl+C stops", flush=True)
@@ -47,13 +44,13 @@ def run(root: Path, *, port: int, quiet: bool = False) -> int:
     changes: queue.Queue = queue.Queue()
     watcher = Watcher(root, changes.put)
     try:
-        _rebuild(root, preview, server.status, quiet)
+        _rebuild(root, preview, server.status, quiet, debug)
         while True:
             batch = changes.get()
             while not changes.empty():  # one rebuild for everything saved meanwhile
                 batch |= changes.get_nowait()
             watcher.changed(batch)
-            _rebuild(root, preview, server.status, quiet)
+            _rebuild(root, preview, server.status, quiet, debug)
     except KeyboardInterrupt:
         pass
     finally:
@@ -76,21 +73,26 @@ def _options() -> dict:
     return options
 
 
-def _rebuild(root: Path, preview: Path, status: livereload.Status, quiet: bool) -> None:
+def _rebuild(root: Path, preview: Path, status: livereload.Status, quiet: bool,
+             debug: bool = False) -> None:
     try:
         summary = assemble.build(root, preview, **_options())
-    except BuildFailed as failed:
-        for problem in failed.problems:
+    except (BuildFailed, BuildError) as failed:
+        problems = failed.problems if isinstance(failed, BuildFailed) else [failed.problem]
+        for problem in problems:
             print(problem.format("error"), file=sys.stderr)
         print("build failed; the errors are shown in the browser, the last good site is still "
               "served", file=sys.stderr, flush=True)
-        status.failed(failed.problems)
+        status.failed(problems)
     except Exception as exc:  # e.g. a file deleted mid-build: report it, never stop serving
-        traceback.print_exc()
-        print("build stopped by the error above; still serving the last good site",
+        if debug:
+            traceback.print_exc()
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        message = (f"internal error: {type(exc).__name__}: {exc} (at "
+                   f"{Path(where.filename).name}:{where.lineno}); save again to retry")
+        print(f"{message}; --debug shows the traceback; still serving the last good site",
               file=sys.stderr, flush=True)
-        status.failed([Problem(f"the build stopped with {type(exc).__name__}: {exc} (the "
-                               "traceback is in the terminal); save again to retry")])
+        status.failed([Problem(message)])
     else:
         for warning in summary.warnings:
             print(warning.format("warning"), file=sys.stderr)

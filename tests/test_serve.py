@@ -20,7 +20,7 @@ import pytest
 
 from conftest import REPO
 from engine import livereload, serve
-from engine.errors import BuildFailed, Problem
+from engine.errors import BuildError, BuildFailed, Problem
 from engine.init import init_site
 
 BUILD = [sys.executable, str(REPO / "build.py")]
@@ -192,6 +192,8 @@ def test_an_exception_in_a_rebuild_is_shown_and_survived(tmp_path, monkeypatch, 
     serve._rebuild(tmp_path, tmp_path / "preview", status, quiet=False)
     [problem] = status.errors
     assert "FileNotFoundError" in problem.message and "content/posts/gone" in problem.message
+    assert "still serving" in capsys.readouterr().err
+    serve._rebuild(tmp_path, tmp_path / "preview", status, quiet=False, debug=True)
     assert "Traceback" in capsys.readouterr().err
 
     def failed(*args, **kwargs):
@@ -202,6 +204,14 @@ def test_an_exception_in_a_rebuild_is_shown_and_survived(tmp_path, monkeypatch, 
     assert json.loads(status.payload())["errors"] == [
         {"path": "content/posts/a/index.md", "line": 3, "source": "date: x", "message": "bad"}]
     assert "content/posts/a/index.md:3: error: bad" in capsys.readouterr().err
+
+    def one_error(*args, **kwargs):
+        raise BuildError("worse", "content/posts/b/index.md", 4)
+
+    monkeypatch.setattr(serve.assemble, "build", one_error)
+    serve._rebuild(tmp_path, tmp_path / "preview", status, quiet=False)
+    assert [(p.path, p.line, p.message) for p in status.errors] == [
+        ("content/posts/b/index.md", 4, "worse")]
 
 
 def test_serve_previews_future_posts_when_the_engine_can(monkeypatch):
