@@ -8,12 +8,14 @@ folder appears or goes, the recursive watch starts again over the folders that e
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Callable
 
 import watchfiles
 
+log = logging.getLogger(__name__)
 FOLDERS = ("content", "static", "themes")
 WATCHED = ("site.toml", *FOLDERS)
 
@@ -46,9 +48,13 @@ class Watcher:
         def ours(change, path: str) -> bool:
             return Path(path).name in WATCHED
 
-        for batch in watchfiles.watch(self.root, watch_filter=ours, recursive=False,
-                                      stop_event=self._stopped, rust_timeout=1000):
-            self._report({path for _, path in batch})
+        while not self._stopped.is_set():
+            try:
+                for batch in watchfiles.watch(self.root, watch_filter=ours, recursive=False,
+                                              stop_event=self._stopped, rust_timeout=1000):
+                    self._report({path for _, path in batch})
+            except Exception as exc:  # a watch that dies would silently end the live reload
+                _retrying(exc, self._stopped)
 
     def _watch_trees(self) -> None:
         until = _Either(self._stopped, self._restart)
@@ -63,6 +69,13 @@ class Watcher:
                     self._report({path for _, path in batch})
             except FileNotFoundError:  # a folder went between the check and the watch
                 continue
+            except Exception as exc:
+                _retrying(exc, self._stopped)
+
+
+def _retrying(exc: Exception, stopped: threading.Event) -> None:
+    log.warning("watching for changes failed (%s: %s); trying again", type(exc).__name__, exc)
+    stopped.wait(1.0)
 
 
 class _Either:
