@@ -31,11 +31,12 @@ def run(root: Path, *, port: int, quiet: bool = False, debug: bool = False) -> i
     preview = root / ".cache" / "preview"
     try:
         server = _Server(("127.0.0.1", port), _Handler, preview)
-    except OSError as exc:
-        if exc.errno != errno.EADDRINUSE:
-            raise
-        print(f"error: port {port} is already in use (another `serve`?); stop that server, or "
-              f"pick another port with `--port N` (`--port 0` picks a free one)", file=sys.stderr)
+    except (OSError, OverflowError) as exc:
+        why = ("is already in use (another `serve`?); stop that server, or"
+               if getattr(exc, "errno", None) == errno.EADDRINUSE else
+               f"cannot be used ({getattr(exc, 'strerror', None) or exc});")
+        print(f"error: port {port} {why} pick another port with `--port N` (`--port 0` picks a "
+              "free one)", file=sys.stderr)
         return 1
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving a preview (drafts and future posts included) at "
