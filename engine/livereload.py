@@ -25,11 +25,18 @@ class Status:
         self.version = 0        # bumped on every change, so a waiting stream wakes up
         self.build = 0          # bumped by each build that changed the site
         self.attempts = 0       # every build, good or not
+        self.building = False
         self.errors: tuple[Problem, ...] = ()
         self.closed = False
 
+    def started(self) -> None:
+        with self._changed:
+            self.building = True
+            self._bump()
+
     def succeeded(self, changed_site: bool) -> None:
         with self._changed:
+            self.building = False
             self.build += changed_site
             self.attempts += 1
             self.errors = ()
@@ -37,6 +44,7 @@ class Status:
 
     def failed(self, problems: list[Problem]) -> None:
         with self._changed:
+            self.building = False
             self.errors = tuple(problems)
             self.attempts += 1
             self._bump()
@@ -55,7 +63,8 @@ class Status:
     def payload(self) -> str:
         errors = [{"path": p.path, "line": p.line, "source": p.source, "message": p.message}
                   for p in self.errors]
-        return json.dumps({"build": self.build, "attempts": self.attempts, "errors": errors})
+        return json.dumps({"build": self.build, "attempts": self.attempts,
+                           "building": self.building, "errors": errors})
 
     def _bump(self) -> None:
         self.version += 1
@@ -129,6 +138,7 @@ _SCRIPT = """
   const events = new EventSource("EVENTS");
   events.onmessage = (event) => {
     const state = JSON.parse(event.data);
+    if (state.building) return;  // the outcome comes in the next message
     if (state.errors.length) return show(state.errors);
     if (host) { host.remove(); host = null; }
     if (state.build !== built) {

@@ -76,6 +76,7 @@ def _options() -> dict:
 
 def _rebuild(root: Path, preview: Path, status: livereload.Status, quiet: bool,
              debug: bool = False) -> None:
+    status.started()
     try:
         summary = assemble.build(root, preview, **_options())
     except (BuildFailed, BuildError) as failed:

@@ -24,6 +24,7 @@ from engine.errors import BuildError, BuildFailed, Problem
 from engine.init import init_site
 
 BUILD = [sys.executable, str(REPO / "build.py")]
+LOGS: list = []  # what the running servers printed, shown when a wait fails
 
 
 def get(url: str) -> tuple[int, str]:
@@ -45,7 +46,8 @@ def wait_for(predicate, seconds: float = 60.0):
         if value:
             return value
         time.sleep(0.1)
-    raise AssertionError("the server never got there")
+    raise AssertionError("the server never got there; it printed:\n" +
+                         "\n".join(log.read_text()[-3000:] for log in LOGS))
 
 
 def next_state(base: str, predicate, seconds: float = 60.0) -> dict:
@@ -59,20 +61,24 @@ def next_state(base: str, predicate, seconds: float = 60.0) -> dict:
     raise AssertionError("the event stream ended")
 
 
-def start(root, *args) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([*BUILD, "serve", "--root", str(root), "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    first = proc.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
-    assert match, first + proc.stdout.read()
+def start(root, log) -> tuple[subprocess.Popen, str]:
+    """`serve --port 0` on `root`, printing into the file `log`; returns (process, base URL)."""
+    with open(log, "w") as out:
+        proc = subprocess.Popen([*BUILD, "serve", "--root", str(root), "--port", "0"],
+                                stdout=out, stderr=subprocess.STDOUT)
+    LOGS.append(log)
+    match = wait_for(lambda: re.search(r"http://127\.0\.0\.1:\d+/", log.read_text())
+                     or proc.poll() is not None)
+    assert proc.poll() is None, log.read_text()
     return proc, match.group(0)
 
 
-def stop(proc: subprocess.Popen) -> str:
+def stop(proc: subprocess.Popen, log) -> str:
     proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0, out
-    return out
+    proc.wait(timeout=30)
+    LOGS.remove(log)
+    assert proc.returncode == 0, log.read_text()
+    return log.read_text()
 
 
 @pytest.fixture(scope="module")
@@ -80,12 +86,13 @@ def server(tmp_path_factory):
     """A served `init` site: (root, base URL). Stopped with Ctrl+C, which must exit cleanly."""
     root = tmp_path_factory.mktemp("served")
     init_site(root)
-    proc, base = start(root)
+    log = root.parent / "serve.log"
+    proc, base = start(root, log)
     try:
         wait_for(lambda: get(base)[0] == 200 and next_state(base, lambda s: s["build"] >= 1))
         yield root, base
     finally:
-        out = stop(proc)
+        out = stop(proc, log)
     assert "Traceback" not in out, out
 
 
@@ -166,6 +173,7 @@ def test_settings_and_new_source_folders_are_watched(server, edit):
     edit("themes/mine/assets/extra.css", "body { color: teal }\n")
     edit("site.toml", settings.replace('theme = "default"', 'theme = "mine"'))
     wait_for(lambda: get(base + "assets/extra.css")[0] == 200)
+    next_state(base, lambda s: not s["building"])  # that build has finished, manifest and all
     edit("themes/mine/assets/extra.css", "body { color: olive }\n")
     wait_for(lambda: "olive" in get(base + "assets/extra.css")[1])
 
@@ -266,9 +274,9 @@ def test_the_open_page_reloads_in_place_and_shows_errors_until_fixed(server, edi
     page.close()
 
 
-def test_a_site_broken_from_the_start_is_served_once_fixed(site_copy):
+def test_a_site_broken_from_the_start_is_served_once_fixed(site_copy, tmp_path):
     root = site_copy("broken/bad_tex")
-    proc, base = start(root)
+    proc, base = start(root, tmp_path / "serve.log")
     try:
         state = next_state(base, lambda s: s["errors"])
         assert [(e["path"], e["line"]) for e in state["errors"]] == [
@@ -281,4 +289,4 @@ def test_a_site_broken_from_the_start_is_served_once_fixed(site_copy):
         state = next_state(base, lambda s: not s["errors"])
         assert state["build"] == 1 and get(base)[0] == 200
     finally:
-        stop(proc)
+        stop(proc, tmp_path / "serve.log")
