@@ -36,7 +36,9 @@ def init_site(root: Path, today: dt.date | None = None) -> tuple[list[str], list
     if (root / "site.toml").exists():
         raise InitRefused(f"`{root / 'site.toml'}` exists: this folder is already a site "
                           "(build it with `python build.py`, or choose another folder for `init`)")
-    date = (today or dt.date.today()).isoformat()
+    # UTC, as the build reads a date without a zone: a local "today" east of Greenwich
+    # would be hours in the future, and the post left out of the first build
+    date = (today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
     created, kept = [], []
     for target, source in FILES.items():
         path = root / target

@@ -15,7 +15,7 @@ def new_post(root: Path, title: str, today: dt.date | None = None) -> Path:
     if path.exists():
         raise FileExistsError(f"{path} already exists; choose another title")
     folder.mkdir(parents=True, exist_ok=True)
-    date = (today or dt.date.today()).isoformat()
+    date = (today or dt.datetime.now(dt.timezone.utc).date()).isoformat()  # see init.py
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')
     path.write_text(f'---\ntitle: "{quoted}"\ndate: {date}\ndraft: true\ntags: []\n'
                     f'description: ""\n---\n\nWrite here. Inline math: $e^{{i\\pi}} + 1 = 0$.\n',

@@ -52,7 +52,7 @@ def test_the_starter_post_shows_math_a_footnote_and_a_conv_block(started):
     gifs = list((root / "site" / "hello").glob("*.gif"))
     assert len(gifs) == 1 and f'src="./{gifs[0].name}"' in post
     source = (root / "content/posts/hello/index.md").read_text()
-    assert f"date: {dt.date.today().isoformat()}" in source
+    assert f"date: {dt.datetime.now(dt.timezone.utc).date().isoformat()}" in source
     assert (root / "site" / "favicon.ico").read_bytes()[:4] == b"\0\0\1\0"
     assert "This page is" in (root / "site" / "about" / "index.html").read_text()
 

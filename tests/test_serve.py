@@ -137,15 +137,16 @@ def test_missing_pages_and_folders_are_404_with_the_script(server):
     assert status == 404 and "Directory listing" not in body
 
 
-def test_drafts_are_previewed_and_never_deployed(server, edit):
+def test_drafts_and_future_posts_are_previewed_and_never_deployed(server, edit):
     root, base = server
     edit("content/posts/wip/index.md", "---\ntitle: Work in progress\ndate: 2024-01-02\n"
                                        "draft: true\n---\n\nNot yet.\n")
-    wait_for(lambda: get(base + "wip/")[0] == 200)
-    assert "Work in progress" in get(base)[1]
+    edit("content/posts/later/index.md", "---\ntitle: Scheduled\ndate: 2999-01-01\n---\n\nLater.\n")
+    wait_for(lambda: get(base + "wip/")[0] == 200 and get(base + "later/")[0] == 200)
+    assert "Work in progress" in get(base)[1] and "Scheduled" in get(base)[1]
     subprocess.run([*BUILD, "--root", str(root), "-q"], check=True)
     assert (root / "site" / "hello" / "index.html").is_file()
-    assert not (root / "site" / "wip").exists()
+    assert not (root / "site" / "wip").exists() and not (root / "site" / "later").exists()
 
 
 def test_a_failed_build_is_reported_then_cleared(server, edit):
