@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import http.server
-import inspect
 import io
 import os
 import queue
@@ -66,19 +65,11 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _options() -> dict:
-    """Drafts and future-dated posts, on an engine that knows about the latter."""
-    options = {"drafts": True}
-    if "future" in inspect.signature(assemble.build).parameters:
-        options["future"] = True
-    return options
-
-
 def _rebuild(root: Path, preview: Path, status: livereload.Status, quiet: bool,
              debug: bool = False) -> None:
     status.started()
     try:
-        summary = assemble.build(root, preview, **_options())
+        summary = assemble.build(root, preview, drafts=True, future=True)
     except (BuildFailed, BuildError) as failed:
         problems = failed.problems if isinstance(failed, BuildFailed) else [failed.problem]
         for problem in problems:

@@ -223,13 +223,6 @@ def test_an_exception_in_a_rebuild_is_shown_and_survived(tmp_path, monkeypatch, 
         ("content/posts/b/index.md", 4, "worse")]
 
 
-def test_serve_previews_future_posts_when_the_engine_can(monkeypatch):
-    monkeypatch.setattr(serve.assemble, "build", lambda root, out, *, drafts, future: None)
-    assert serve._options() == {"drafts": True, "future": True}
-    monkeypatch.setattr(serve.assemble, "build", lambda root, out, *, drafts: None)
-    assert serve._options() == {"drafts": True}
-
-
 def test_the_script_goes_before_the_end_of_the_body():
     page = livereload.inject(b"<html><body><p>x</p></BODY></html>", 7)
     assert page.startswith(b"<html><body><p>x</p><script>") and page.endswith(b"</script></BODY></html>")
