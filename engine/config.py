@@ -123,7 +123,7 @@ def _plugins(root: Path, data: dict, bad) -> PluginSet:
     """The plugins `plugins = [...]` lists, each with its options table (found, not imported)."""
     names = data.get("plugins", [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        bad("plugins", f"`plugins` must be a list of names such as [\"conv\"], got {names!r}")
+        bad("plugins", f"`plugins` must be a list of names such as [\"name\"], got {names!r}")
         return PluginSet()
     found = []
     for name in dict.fromkeys(names):
