@@ -1,8 +1,9 @@
 """`python build.py init [DIR]`: a new site from the starter in `engine/starter/`.
 
 The starter is a working site: settings with every key explained, a post that shows
-frontmatter, math, a footnote and a `conv` block, an About page, a favicon, a `.gitignore`
-for what the build makes, and the GitHub Pages workflow. `init` never overwrites a file.
+frontmatter, math, a footnote and a figure computed by a plugin, an About page, a favicon, a
+`.gitignore` for what the build makes, and the GitHub Pages workflow. `init` never overwrites
+a file.
 """
 
 from __future__ import annotations
