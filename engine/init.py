@@ -26,7 +26,7 @@ FILES = {
 
 
 class InitRefused(Exception):
-    """The folder already holds a site."""
+    """The folder already holds a site, or cannot hold one."""
 
 
 def init_site(root: Path, today: dt.date | None = None) -> tuple[list[str], list[str]]:
@@ -49,7 +49,11 @@ def init_site(root: Path, today: dt.date | None = None) -> tuple[list[str], list
         data = (STARTER / source).read_bytes()
         if source.endswith(".md"):
             data = data.replace(b"{date}", date.encode())
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:
+            raise InitRefused(f"cannot write `{path}`: {exc.strerror or exc}; choose a folder "
+                              "you can write to") from None
         created.append(target)
     return created, kept

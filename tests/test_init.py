@@ -80,6 +80,11 @@ def test_init_never_overwrites(tmp_path):
     again = subprocess.run([*BUILD, "init", "--root", str(tmp_path)], capture_output=True,
                            text=True)
     assert again.returncode == 1 and "already a site" in again.stderr
+    (tmp_path / "a-file").write_text("")
+    inside_a_file = subprocess.run([*BUILD, "init", str(tmp_path / "a-file" / "blog")],
+                                   capture_output=True, text=True)
+    assert inside_a_file.returncode == 1 and "cannot write" in inside_a_file.stderr
+    assert "internal error" not in inside_a_file.stderr
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["serve", "--port", "0"], ["new", "A post"]])
