@@ -6,7 +6,8 @@
   const saved = sessionStorage.getItem(key);
   if (saved !== null) {
     sessionStorage.removeItem(key);
-    const [x, y] = JSON.parse(saved), restore = () => scrollTo({left: x, top: y, behavior: "instant"});
+    const [x, y] = JSON.parse(saved);
+    const restore = () => scrollTo({left: x, top: y, behavior: "instant"});
     restore();
     addEventListener("load", restore);  // once images and fonts have set the page's height
   }

@@ -108,7 +108,8 @@ def test_the_workflow_builds_strictly_and_deploys_site():
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
     assert uses[:2] == ["actions/checkout", "actions/setup-python"]
-    assert uses[-1] == "actions/upload-pages-artifact" and build["steps"][-1]["with"]["path"] == "site"
+    assert uses[-1] == "actions/upload-pages-artifact"
+    assert build["steps"][-1]["with"]["path"] == "site"
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     runs = [step["run"] for step in build["steps"] if "run" in step]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -110,7 +111,7 @@ def edit(server):
         path.write_text(text)
 
     yield change
-    before = next_state(base, lambda s: True)["attempts"]
+    before = next_state(base, lambda s: not s["building"])["attempts"]
     for rel, text in saved.items():
         if text is None:
             (root / rel).unlink()
@@ -144,22 +145,27 @@ def test_drafts_and_future_posts_are_previewed_and_never_deployed(server, edit):
     edit("content/posts/later/index.md", "---\ntitle: Scheduled\ndate: 2999-01-01\n---\n\nLater.\n")
     wait_for(lambda: get(base + "wip/")[0] == 200 and get(base + "later/")[0] == 200)
     assert "Work in progress" in get(base)[1] and "Scheduled" in get(base)[1]
-    subprocess.run([*BUILD, "--root", str(root), "-q"], check=True)
-    assert (root / "site" / "hello" / "index.html").is_file()
-    assert not (root / "site" / "wip").exists() and not (root / "site" / "later").exists()
+    try:
+        subprocess.run([*BUILD, "--root", str(root), "-q"], check=True)
+        assert (root / "site" / "hello" / "index.html").is_file()
+        assert not (root / "site" / "wip").exists() and not (root / "site" / "later").exists()
+    finally:
+        shutil.rmtree(root / "site", ignore_errors=True)
 
 
 def test_a_failed_build_is_reported_then_cleared(server, edit):
     root, base = server
     post = (root / "content/posts/hello/index.md").read_text()
-    edit("content/posts/hello/index.md", post.replace("Display math goes", "Bad $\\frac{a$. Display math goes"))
+    edit("content/posts/hello/index.md",
+         post.replace("Display math goes", "Bad $\\frac{a$. Display math goes"))
     state = next_state(base, lambda s: s["errors"])
     [error] = state["errors"]
     line = next(i for i, text in enumerate(post.splitlines(), 1) if "Display math goes" in text)
     assert (error["path"], error["line"]) == ("content/posts/hello/index.md", line)
     assert "\\frac{a" in error["source"] and "bad TeX" in error["message"]
     assert "Hello, convolution" in get(base + "hello/")[1], "the last good site is still served"
-    edit("content/posts/hello/index.md", post.replace("Display math goes", "Fixed. Display math goes"))
+    edit("content/posts/hello/index.md",
+         post.replace("Display math goes", "Fixed. Display math goes"))
     state = next_state(base, lambda s: not s["errors"])
     assert "Fixed. Display math goes" in get(base + "hello/")[1]
 
@@ -179,7 +185,7 @@ def test_settings_and_new_source_folders_are_watched(server, edit):
     wait_for(lambda: "olive" in get(base + "assets/extra.css")[1])
 
 
-def test_a_busy_port_is_a_clear_message(site_copy, tmp_path):
+def test_a_busy_port_is_a_clear_message(tmp_path):
     init_site(tmp_path)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -225,7 +231,8 @@ def test_an_exception_in_a_rebuild_is_shown_and_survived(tmp_path, monkeypatch, 
 
 def test_the_script_goes_before_the_end_of_the_body():
     page = livereload.inject(b"<html><body><p>x</p></BODY></html>", 7)
-    assert page.startswith(b"<html><body><p>x</p><script>") and page.endswith(b"</script></BODY></html>")
+    assert page.startswith(b"<html><body><p>x</p><script>")
+    assert page.endswith(b"</script></BODY></html>")
     assert b"const built = 7," in page
     assert livereload.inject(b"<p>no body", 1).startswith(b"<p>no body<script>")
 
@@ -260,7 +267,8 @@ def test_the_open_page_reloads_in_place_and_shows_errors_until_fixed(server, edi
     assert overlay.is_visible()
     page.screenshot(path=str(tmp_path / "overlay.png"))
 
-    edit("content/posts/hello/index.md", post.replace("Display math goes", "Fixed. Display math goes"))
+    edit("content/posts/hello/index.md",
+         post.replace("Display math goes", "Fixed. Display math goes"))
     page.wait_for_selector("serve-error-overlay", state="detached")
     page.wait_for_function("document.body.textContent.includes('Fixed. Display math goes')")
     page.screenshot(path=str(tmp_path / "fixed.png"))
