@@ -88,7 +88,7 @@ def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return run_build(args.root, args.out, drafts=args.drafts, future=args.future,
                      strict=args.strict,
                      use_cache=not args.no_cache, jobs=args.jobs, quiet=args.quiet,
-                     dry_run=args.command == "check")
+                     dry_run=args.command == "check", progress=not args.quiet)
 
 
 def no_site(root: Path) -> int:
