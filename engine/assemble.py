@@ -14,10 +14,11 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, lock, pages, plan, templates, write
+from . import content, feeds, links, lock, pages, plan, plugin_host, templates, write
 from .cache import Cache, digest
-from .config import load_config
-from .errors import BuildError, Problem, Report
+from .config import Config, key_line, load_config, table_key_line
+from .errors import BuildError, Problem, Report, source_line
+from .progress import bar
 from .rendered import Rendered
 from .version import code_version
 
@@ -47,7 +48,8 @@ class Summary:
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: bool = False,
           strict: bool = False, jobs: int | None = None, use_cache: bool = True,
-          dry_run: bool = False, now: dt.datetime | None = None) -> Summary:
+          dry_run: bool = False, now: dt.datetime | None = None,
+          progress: bool = False) -> Summary:
     """Build the site under `root` into `out` (default `root/site`). Raises BuildFailed.
 
     Drafts and posts dated after `now` (default: the clock) are left out unless `drafts` or
@@ -63,6 +65,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         if not dry_run:
             write.clean_debris(out)
         report = Report()
+        config = _plugins_ready(config, cache, report)
+        report.raise_if_failed()
         every = _load(root, cache, report)
         report.raise_if_failed()
         posts, skipped = _published(every, drafts, future, now or dt.datetime.now(dt.timezone.utc))
@@ -70,7 +74,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         pages.check_urls(posts, report)
         report.raise_if_failed()
 
-        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs)
+        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, progress)
         for info in infos:
             report.errors.extend(info.errors)
             report.warnings.extend(info.warnings)
@@ -81,20 +85,41 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         plan.merge(outputs, feeds.render(config, theme, posts, infos, bodies, report), root, report)
         plan.check_tree(outputs, posts, report)
         report.raise_if_failed()
-        keep = set(outputs) if dry_run else write.unchanged(outputs, out, cache)
+        hashes = write.digests(outputs)
+        keep = set(outputs) if dry_run else write.unchanged(hashes, out, cache)
         plan.realize(outputs, keep, report)
         links.check(posts, infos, outputs, config, report)
         if strict and report.warnings:
             report.errors.extend(report.warnings)
             report.warnings.clear()
         report.raise_if_failed()
-        written = 0 if dry_run else write.site(outputs, out, cache, keep,
+        written = 0 if dry_run else write.site(outputs, hashes, out, cache, keep,
                                                default_out=root / "site")
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),
                    written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
                    seconds=time.perf_counter() - started, warnings=tuple(report.warnings),
                    drafts_skipped=skipped[0], future_skipped=skipped[1])
+
+
+def _plugins_ready(config: Config, cache: Cache, report: Report) -> Config:
+    """Each plugin's options checked (at their `site.toml` line) and its cache key declared."""
+    text = (config.root / "site.toml").read_text(encoding="utf-8")
+
+    def option_error(name: str, key: str, message: str) -> None:
+        line = table_key_line(text, name, key) if key else 0
+        line = line or table_key_line(text, name, "") or key_line(text, "plugins")
+        report.error(Problem(message, "site.toml", line, source_line(text, line)))
+
+    try:
+        plugins = plugin_host.prepare(config.plugins, cache, option_error)
+    except plugin_host.PluginError as exc:
+        option_error("", "", str(exc))
+        return config
+    except Exception as exc:  # a plugin's own bug, shown where the plugin is enabled
+        option_error("", "", f"a plugin failed while registering: {type(exc).__name__}: {exc}")
+        return config
+    return dataclasses.replace(config, plugins=plugins)
 
 
 def _cache(root: Path, use_cache: bool, readonly: bool) -> Cache:
@@ -158,18 +183,20 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
         from .formulas import FormulaStore
         from .markdown import render
 
-        return render(posts[i], config.math_dialect, FormulaStore(cache), config.conv)
+        return render(posts[i], config.math_dialect, FormulaStore(cache), config.plugins)
 
     return render
 
 
-def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
+def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None,
+            progress: bool = False):
     """Render the posts whose source or code changed; the rest come from the cache.
 
     Returns (bodies, infos, formulas typeset, posts rendered).
     """
     version = code_version()
-    keys = [digest("post", version, p.source, p.digest, config.math_dialect, config.conv)
+    plugins = config.plugins.fingerprint()
+    keys = [digest("post", version, p.source, p.digest, config.math_dialect, plugins)
             for p in posts]
     infos = cache.get_many("info", keys)
     missing = [i for i, k in enumerate(keys) if k not in infos]
@@ -177,13 +204,14 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
     fresh_pages: dict[str, bytes] = {}
 
     def keep(n: int, result: Rendered, page: bytes | None, formulas: dict) -> None:
+        advance()
         key = keys[missing[n]]
         if page is not None:
             fresh_pages[key] = page
         infos[key] = result.info()
         cache.put_many("formula", formulas)
-        cache.put_many("figure", result.figures)
-        result.figures = {}  # stored once, under their own keys
+        cache.put_many("plugin", result.computed)
+        result.computed = {}  # stored once, under their own keys
         if result.errors or cache.path is None:  # errors are not cached: reported again
             fresh[key] = result
         else:
@@ -194,6 +222,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
     if missing:  # the Markdown parser, KaTeX and the plugins load only when there is work
         from .render_pool import render_all
 
-        typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs)
+        with bar(len(missing), "rendering", progress) as advance:
+            typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs)
     bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
     return bodies, [infos[k] for k in keys], typeset, len(missing)

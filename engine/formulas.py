@@ -29,6 +29,7 @@ class FormulaStore:
         self.memo: dict[str, math.Typeset] = {}
         self.new: dict[str, math.Typeset] = {}
         self.typeset_count = 0
+        self.computed: dict[str, object] = {}  # plugins' cached values, memoised per process
 
     def key(self, tex: str, display: bool, dialect: str, prefix: str = "") -> str:
         return digest("formula", _ENGINE, dialect, display, prefix, tex)

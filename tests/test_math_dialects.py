@@ -108,7 +108,7 @@ def test_site_macros_start_every_post():
     from engine.content import Post
     post = Post(source="content/posts/x/index.md", kind="post", title="x", url="x/",
                 body="$\\R^n \\ni \\norm{x}$\n", body_line=5, digest="0", math_dialect="modern")
-    result = markdown.render(post, "auto", FormulaStore(), None,
-                             {"\\R": "\\mathbb{R}", "norm": "\\lVert #1 \\rVert"})
+    result = markdown.render(post, "auto", FormulaStore(),
+                             site_macros={"\\R": "\\mathbb{R}", "norm": "\\lVert #1 \\rVert"})
     assert result.errors == []
     assert "<mi>ℝ</mi>" in result.html and "∥" in result.html
