@@ -163,3 +163,23 @@ def test_align_with_a_text_column_keeps_it_apart_and_equals_aligned(page):
         gap = (row[2]["inkLeft"] - row[1]["inkRight"]) / row[1]["fs"]
         assert gap > 0.8, gap
     assert abs(cells[0][1]["eq"] - cells[1][1]["eq"]) < 1
+
+
+@pytest.mark.parametrize("probe", ["left-paren", "left-bar", "left-norm"])
+def test_fences_around_an_inline_fraction_fit_it(page, probe):
+    # DejaVu alone has nothing between its plain bracket and a 2.4 em assembly, and Core
+    # does not stretch KaTeX's ∣ and ∥: the fences must cover the fraction, not three lines
+    [frac] = _boxes(page, probe, "mfrac")
+    fences = [b for b in _boxes(page, probe, "mo") if b["text"] in "()|‖"]
+    assert len(fences) == 2
+    height = frac["bottom"] - frac["top"]
+    for fence in fences:
+        tall = fence["bottom"] - fence["top"]
+        assert 0.95 * height <= tall <= 1.6 * height, (probe, tall, height)
+
+
+def test_overline_spans_its_letters(page):
+    [base] = _boxes(page, "overline", ".tex-overline")
+    line = page.evaluate("""() => getComputedStyle(
+        document.querySelector('[data-tex="overline"] .tex-overline')).borderTopStyle""")
+    assert line == "solid" and base["right"] - base["left"] > 1.2 * base["fs"]
