@@ -51,7 +51,11 @@ def fix(mathml: str, *, numbers_shown: bool = False) -> tuple[str, tuple[str, ..
     by default does not), so dropping the numbers is worth a note."""
     if _NS not in mathml[:80]:
         return mathml, ()
-    root = ET.fromstring(mathml.replace(_NS, "", 1))
+    try:
+        root = ET.fromstring(mathml.replace(_NS, "", 1))
+    except ET.ParseError as exc:  # never seen from KaTeX; say so rather than guess
+        return mathml, (f"the MathML could not be checked for MathML Core ({exc}); "
+                        "math alphabets and spacing may show as plain",)
     notes: list[str] = []
     if _drop_equation_numbers(root) and numbers_shown:
         notes.append("equation numbers are not shown (KaTeX leaves them to its own CSS); "

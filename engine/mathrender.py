@@ -22,12 +22,13 @@ from .macros import MacroBook, MacroError
 _SYNTAX = {"modern": "dollars", "legacy": "escaped", "kramdown": "escaped+env", "mathjax": "all"}
 # evidence of MathJax delimiters in the raw text (code and dollar math removed first)
 _MATHJAX_EVIDENCE = re.compile(
-    r"\\\\?\((?:(?!\n\s*\n).)+?\\\\?\)|^[ \t]{0,3}\\\\?\[|^[ \t]{0,3}\\begin\{(?:equation|align|"
+    r"\\\\?\((?:(?!\n\s*\n).){1,2000}?\\\\?\)|^[ \t]{0,3}\\\\?\[|^[ \t]{0,3}\\begin\{(?:equation|align|"
     r"alignat|gather|multline|eqnarray|flalign|split)\*?\}", re.M | re.S)
-_CODE = re.compile(r"^([ \t]*)(```+|~~~+).*?^\1\2[ \t]*$|(`+)(?:(?!\3).)+?\3", re.M | re.S)
-_DOLLARS = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
+# spans are bounded so that a page of unclosed backticks or dollars stays linear
+_CODE = re.compile(r"^([ \t]*)(```+|~~~+).*?^\1\2[ \t]*$|(`+)(?:(?!\3).){1,2000}?\3", re.M | re.S)
+_DOLLARS = re.compile(r"\$\$.{1,5000}?\$\$|\$[^$\n]{1,2000}\$", re.S)
 _LEFT = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{")
-_RAW_PAREN = re.compile(r"(?<!\\)\\\((?:(?!\n\s*\n).)+?(?<!\\)\\\)", re.S)
+_RAW_PAREN = re.compile(r"(?<!\\)\\\((?:(?!\n\s*\n).){1,2000}?(?<!\\)\\\)", re.S)
 _DIFFERS = re.compile(r"\\[(\[]|\\begin\{")  # what the delimiter rules may read
 _TRAIL = re.compile(r"^[.,;:!?…)\]}’”'\"]+")
 
