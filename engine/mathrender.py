@@ -30,6 +30,7 @@ _DOLLARS = re.compile(r"\$\$.{1,5000}?\$\$|\$[^$\n]{1,2000}\$", re.S)
 _LEFT = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{")
 _RAW_PAREN = re.compile(r"(?<!\\)\\\((?:(?!\n\s*\n).){1,2000}?(?<!\\)\\\)", re.S)
 _DIFFERS = re.compile(r"\\[(\[]|\\begin\{")  # what the delimiter rules may read
+_EMPTY = "<semantics><mrow></mrow><annotation"
 _TRAIL = re.compile(r"^[.,;:!?…)\]}’”'\"]+")
 
 
@@ -44,8 +45,15 @@ def begin(post_dialect: str, site_dialect: str, body: str, env: dict,
     env["math_auto"] = dialect == "auto"
     env["macro_book"] = MacroBook(macros)
     if dialect == "auto":
-        m = _MATHJAX_EVIDENCE.search(_prose(body))
+        found = single = None
+        for m in _MATHJAX_EVIDENCE.finditer(_prose(body)):
+            found = found or m
+            if not m.group(0).lstrip().startswith("\\\\"):  # `\(`, not kramdown's `\\(`
+                single = m
+                break
+        m = single or found
         env["mathjax_evidence"] = m.group(0).split("\n")[0][:40] if m else None
+        env["mathjax_single"] = single is not None
         dialect = "mathjax" if m else "modern"
     env["dialect"] = dialect
     # what parsing adds to env (footnotes...) must go before a second parse
@@ -60,6 +68,8 @@ def settle(tokens: list[Token], env: dict) -> bool:
     guessed = env["dialect"]
     if env["evidence"]:
         dialect, why = "legacy", f"`{env['evidence'][1]}` in a formula"
+    elif env.get("mathjax_single"):  # kramdown would have turned `\(` into `(`
+        dialect, why = "mathjax", f"`{env['mathjax_evidence']}` in the text"
     elif (kram := _inline_double(tokens)) is not None:
         dialect, why = "kramdown", f"`$${kram}$$` inside a paragraph"
     elif env.get("mathjax_evidence"):
@@ -174,6 +184,8 @@ def render_math(tokens: list[Token], idx: int, env: dict, problem: Problem, line
         return '<code class="math-error">' + _escape(tex) + "</code>"
     for warning in result.warnings:
         env["warnings"].append(problem(env, first, f"TeX: {warning}"))
+    if _EMPTY in result.mathml:
+        return ""  # only definitions (`\newcommand`...): MathJax shows nothing either
     if display:
         tag = "div" if tok.type == "math_block" else "span"
         return f'<{tag} class="math-display">{result.mathml}</{tag}>' + ("\n" if tag == "div" else "")
