@@ -78,7 +78,7 @@ def typeset(tex: str, *, display: bool, dialect: str, prefix: str = "") -> Types
     Strict-mode complaints (LaTeX-incompatible but renderable input) become warnings, and so
     do the characters MathML Core cannot show in their math alphabet.
     """
-    source, _ = texfix.rewrite(tex, display=display)
+    source, rewritten = texfix.rewrite(tex, display=display)
     options = dict(displayMode=display, output="mathml", throwOnError=True,
                    colorIsTextColor=dialect in _TEXT_COLOR)
     warnings: tuple[str, ...] = ()
@@ -99,7 +99,7 @@ def typeset(tex: str, *, display: bool, dialect: str, prefix: str = "") -> Types
         mathml_text = _ANNOTATION.sub(lambda _: _ANNOTATION_OPEN + _escape(tex) + "</annotation>",
                                       mathml_text, count=1)
     fixed, notes = mathml.fix(mathml_text, numbers_shown=dialect in ("modern", "legacy"))
-    return Typeset(fixed, warnings + notes)
+    return Typeset(fixed, warnings + rewritten + notes)
 
 
 _ANNOTATION_OPEN = '<annotation encoding="application/x-tex">'

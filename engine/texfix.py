@@ -25,6 +25,12 @@ _SCRIPT_CMD = re.compile(r"([_^])\s*\\([A-Za-z]+)(?![A-Za-z])")
 _EQNARRAY = re.compile(r"\\(begin|end)\{eqnarray\*?\}")
 _DROP = re.compile(r"\\(?:require|label)\s*\{[^{}]*\}")
 _NONUMBER = re.compile(r"\\(?:nonumber|notag)\b[ \t]*")
+_UNICODE = re.compile(r"\\unicode\s*\{\s*([xX][0-9A-Fa-f]+|\d+)\s*\}")
+# \displaylines{a \\ b}: only a one-level body (no nested braces) is taken
+_DISPLAYLINES = re.compile(r"\\displaylines\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_MULTLINE = re.compile(r"\\(begin|end)\{multline\*?\}")
+# MathJax's \bbox[...], \class{..}, \style{..}, \cssId{..}: the argument after them stays
+_STYLING = re.compile(r"\\(bbox|class|style|cssId)\s*(?:\[[^\]]*\]|\{[^{}]*\})")
 _ENV = re.compile(r"\\(begin|end)\s*\{[^{}]*\}")
 
 
@@ -111,10 +117,34 @@ def top_level_breaks(tex: str) -> bool:
     return False
 
 
+def _unicode(m: re.Match) -> str:
+    value = m.group(1)
+    code = int(value[1:], 16) if value[:1] in "xX" else int(value)
+    return chr(code) if 0x20 < code <= 0x10FFFF else m.group(0)
+
+
+def _mathjax_only(tex: str, notes: list[str]) -> str:
+    """MathJax extensions KaTeX lacks: kept where KaTeX has an equal, else noted."""
+    tex = _UNICODE.sub(_unicode, tex)
+    tex = _DISPLAYLINES.sub(lambda m: _group_env(tex, m, "gathered"), tex) \
+        if _DISPLAYLINES.search(tex) else tex
+    if _MULTLINE.search(tex):
+        tex = _MULTLINE.sub(lambda m: f"\\{m.group(1)}{{gather*}}", tex)
+        notes.append("`multline` is shown with every line centred (KaTeX has no multline)")
+    for m in _STYLING.finditer(tex):
+        notes.append(f"`\\{m.group(1)}` styling is not shown (KaTeX has no \\{m.group(1)})")
+    return _STYLING.sub("", tex)
+
+
+def _group_env(tex: str, m: re.Match, env: str) -> str:
+    return f"\\begin{{{env}}}{m.group(1)}\\end{{{env}}}"
+
+
 def rewrite(tex: str, *, display: bool) -> tuple[str, tuple[str, ...]]:
-    """MathJax-only TeX made KaTeX's; returns the TeX and what was changed (for -v)."""
+    """MathJax-only TeX made KaTeX's; returns the TeX and notes on what cannot be shown."""
     notes: list[str] = []
     new = _DROP.sub("", tex).replace(r"\mbox{", r"\text{")
+    new = _mathjax_only(new, notes)
     new = _eqnarray(new)
     new = _script_arguments(new, notes)
     if display and top_level_breaks(new):

@@ -70,6 +70,8 @@ def test_untouched_mathml_keeps_katexs_bytes():
     (r"f_\max", r"f_{\max}"), (r"x^\hat a", r"x^{\hat a}"), (r"x_\frac12 y", r"x_{\frac12} y"),
     (r"\sum_\min x", r"\sum_{\min} x"), (r"x_\alpha", r"x_\alpha"),
     (r"\require{color}\mbox{a}\label{x}", r"\text{a}"),
+    (r"\unicode{x2192}\unicode{8594}", "→→"),
+    (r"\displaylines{a \\ {b}}", r"\begin{gathered}a \\ {b}\end{gathered}"),
     ("\\begin{eqnarray*}a&=&b\\nonumber\\\\\nc\\end{eqnarray*}",
      "\\begin{darray}{rcl}a&=&b\\\\\nc\\end{darray}"),
 ])
@@ -100,3 +102,12 @@ def test_equation_numbers_are_dropped_and_said_where_the_site_showed_them():
     assert modern.mathml.count("<mtd>") == 4  # two rows of two columns
     assert any("equation numbers" in w for w in modern.warnings)
     assert mathjax.warnings == () and mathjax.mathml == modern.mathml
+
+
+@pytest.mark.parametrize("tex,note", [
+    (r"\begin{multline} a \\ b \end{multline}", "multline"),
+    (r"\bbox[yellow]{x}", "\\bbox"), (r"\style{color:red}{x}", "\\style"),
+])
+def test_what_katex_cannot_match_is_rewritten_with_a_warning(tex, note):
+    result = math.typeset(tex, display=True, dialect="mathjax")
+    assert any(note in w for w in result.warnings), result.warnings
