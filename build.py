@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the site: `python build.py [build|serve|new|check] [options]`. Exit status 0 or 1."""
+"""Build the site: `python build.py [build|serve|new|check|import] [options]`. Exit status 0 or 1."""
 
 from __future__ import annotations
 
@@ -20,10 +20,12 @@ from engine.errors import BuildFailed  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__)
     parser.add_argument("command", nargs="?", default="build",
-                        choices=("build", "serve", "new", "check"),
+                        choices=("build", "serve", "new", "check", "import"),
                         help="build (default): write site/; serve: build, serve and rebuild on "
-                             "change; new: start a post; check: build everything, write nothing")
-    parser.add_argument("title", nargs="?", help="the new post's title (with `new`)")
+                             "change; new: start a post; check: build everything, write nothing; "
+                             "import: bring posts from a Jekyll, Hugo, Gatsby or Pelican blog")
+    parser.add_argument("title", nargs="?", metavar="TITLE|SOURCE",
+                        help="the new post's title (with `new`); the old blog's folder (with `import`)")
     parser.add_argument("--root", type=Path, default=Path("."), help="the site folder (default .)")
     parser.add_argument("--out", type=Path, help="output folder (default ROOT/site)")
     parser.add_argument("--drafts", action="store_true", help="include posts with `draft: true`")
@@ -32,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, help="processes for rendering (default: all cores)")
     parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default 8000)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--from", dest="source_kind", default="auto",
+                        choices=("auto", "jekyll", "hugo", "gatsby", "pelican"),
+                        help="`import`: the old blog's generator (default: detected)")
+    parser.add_argument("--dry-run", action="store_true", help="`import`: write nothing, print the plan")
+    parser.add_argument("--force", action="store_true", help="`import`: overwrite existing posts")
     args = parser.parse_args(argv)
     # Only our own loggers speak; libraries such as fontTools log chatty INFO lines.
     handler = logging.StreamHandler(sys.stderr)
@@ -51,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"created {path}")
         return 0
+    if args.command == "import":
+        if not args.title:
+            parser.error("`import` needs the old blog's folder: python build.py import ../old-blog")
+        from engine.importer import cli
+        return cli.run(Path(args.title), args.root, args.source_kind, dry_run=args.dry_run,
+                       force=args.force, quiet=args.quiet)
     if args.command == "serve":
         from engine import serve
         return serve.run(args.root, args.out, port=args.port, drafts=True)

@@ -1,0 +1,127 @@
+"""`python build.py import SOURCE`: an existing Jekyll, Hugo, Gatsby or Pelican blog becomes
+`content/posts/<slug>/index.md` bundles, its old URLs kept (as `path`, or a redirect page in
+`static/`), its files copied, and everything not converted reported at `old/path:line`.
+
+`plan()` reads and converts without touching the disk; `apply()` writes the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..slug import slug as make_slug
+from . import convert, detect, frontmatter, gatsby, hugo, jekyll, pelican, urls
+from .links import Index
+from .model import OldSite
+from .report import ImportReport
+
+READERS = {"jekyll": jekyll.read, "hugo": hugo.read, "gatsby": gatsby.read, "pelican": pelican.read}
+
+
+@dataclass
+class Plan:
+    """Files to write, relative to the new site's root, and what the run found."""
+
+    kind: str = ""
+    files: dict[str, bytes | Path] = field(default_factory=dict)
+    posts: int = 0
+    report: ImportReport = field(default_factory=ImportReport)
+
+
+def plan(source: Path, root: Path, kind: str = "auto") -> Plan:
+    result = Plan()
+    report = result.report
+    if kind == "auto":
+        found, why = detect.detect(source)
+        if found is None:
+            report.error(why)
+            return result
+        kind = found
+        report.plan.append(f"{source}: a {kind} blog ({why})")
+    result.kind = kind
+    site = READERS[kind](source, report)
+    for rel, why in site.skipped:
+        report.warn(f"not imported: {why}", rel)
+    if not site.posts:
+        report.error(f"no posts found in `{source}` (a {kind} blog)")
+        return result
+    base_url = _base_url(root)
+    index, targets = Index(), []
+    folders: set[str] = set()
+    for post in sorted(site.posts, key=lambda p: p.source):
+        folder = _unique(make_slug(post.slug, "post"), folders)
+        path, moved = urls.new_path(post.url, folder)
+        new_url = path.strip("/") + "/"
+        index.add([post.url, *post.aliases], post.source, new_url)
+        targets.append((post, folder, path, new_url, moved))
+    for post, folder, path, new_url, moved in targets:
+        ctx = convert.Ctx(post, site, index, new_url, report)
+        markdown = convert.body(post, site, ctx)
+        math = convert.math_dialect(markdown, site)
+        head = frontmatter.render(post, kind, path, math, ctx.toc)
+        out = f"content/posts/{folder}/"
+        result.files[out + "index.md"] = (head + markdown).encode("utf-8")
+        for name, old in sorted(ctx.files.items()):
+            result.files[out + name] = old
+        report.plan.append(f"{post.source} -> {out}index.md (/{new_url}"
+                           + (f", {len(ctx.files)} files" if ctx.files else "")
+                           + (", draft" if post.draft else "") + ")")
+        olds = ([post.url] if moved else []) + post.aliases
+        for old in olds:
+            file = urls.redirect_file(old.replace(site.base_path, "/", 1)
+                                      if old.startswith(site.base_path) else old)
+            if file is None or file == new_url + "index.html":
+                continue
+            result.files["static/" + file] = urls.redirect_page(file, new_url, base_url).encode()
+            report.plan.append(f"  redirect /{file} -> /{new_url}")
+        result.posts += 1
+    return result
+
+
+def apply(result: Plan, root: Path, force: bool = False) -> tuple[int, int, int]:
+    """Write the plan under `root`. Returns (written, unchanged, refused)."""
+    written = unchanged = refused = 0
+    blocked: set[str] = set()
+    for rel, data in result.files.items():
+        if not rel.endswith("/index.md") or not rel.startswith("content/posts/"):
+            continue
+        target = root / rel
+        if target.exists() and target.read_bytes() != data and not force:
+            blocked.add(rel.rsplit("/", 1)[0] + "/")
+            result.report.error(f"`{rel}` exists and differs from the import; not overwritten "
+                                "(use --force to replace it)", rel)
+    for rel, data in result.files.items():
+        if any(rel.startswith(b) for b in blocked):
+            refused += 1
+            continue
+        target = root / rel
+        new = data.read_bytes() if isinstance(data, Path) else data
+        if target.exists() and target.read_bytes() == new:
+            unchanged += 1
+            continue
+        if target.exists() and not force and not rel.endswith("/index.md"):
+            result.report.error(f"`{rel}` exists and differs; not overwritten (use --force)", rel)
+            refused += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(new)
+        written += 1
+    return written, unchanged, refused
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _base_url(root: Path) -> str:
+    import tomllib
+    try:
+        value = tomllib.loads((root / "site.toml").read_text(encoding="utf-8")).get("base_url", "")
+    except (OSError, tomllib.TOMLDecodeError):
+        return ""
+    return value.rstrip("/") + "/" if isinstance(value, str) and value else ""

@@ -1,0 +1,133 @@
+"""One old post -> the new post's Markdown: the source format's templates (Liquid, shortcodes,
+MDX, Pelican), kramdown's extensions, math delimiters, then links and files."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from pathlib import Path
+
+from ..math import legacy_evidence
+from . import kramdown, links, liquid, mathconv, mdx, pelicanbody, shortcodes
+from .model import OldPost, OldSite
+from .report import ImportReport
+from .text import Text
+
+
+class Ctx:
+    """What converting one post needs and collects: its warnings, files, `toc`."""
+
+    def __init__(self, post: OldPost, site: OldSite, index: links.Index, new_url: str,
+                 report: ImportReport):
+        self.post, self.site, self.index, self.new_url = post, site, index, new_url
+        self.report = report
+        self.toc = False
+        self.files: dict[str, Path] = {}   # name in the new bundle -> old file
+        self._names: dict[Path, str] = {}
+
+    def warn(self, line: int, message: str) -> None:
+        self.report.warn(message, self.post.source, line)
+
+    def math_ranges(self, text: str):
+        return mathconv.math_ranges(text)
+
+    def relative(self, url: str) -> str:
+        """A link from this post's page to the site-relative `url` (which ends with `/`)."""
+        rel = posixpath.relpath("/" + url.strip("/"), "/" + self.new_url.strip("/"))
+        return "./" if rel == "." else rel + ("/" if url.endswith("/") else "")
+
+    def copy(self, path: Path) -> str:
+        """The name `path` gets beside the new post (the same file always gets one name)."""
+        path = path.resolve()
+        if path in self._names:
+            return self._names[path]
+        folder = self.post.folder
+        if folder is not None and path.is_relative_to(folder.resolve()):
+            name = path.relative_to(folder.resolve()).as_posix()
+        else:
+            name = path.name
+        if name.lower() == "index.md" or (name in self.files and self.files[name] != path):
+            digest = hashlib.sha256(str(path).encode()).hexdigest()[:8]
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem}-{digest}.{ext}" if dot else f"{name}-{digest}"
+        self.files[name] = path
+        self._names[path] = name
+        return name
+
+    def variable(self, name: str) -> str | None:
+        """A Liquid/Hugo variable the old site would have filled in, or None."""
+        name = name.strip()
+        if name in ("site.baseurl", "site.url", "site.github.url", "site.base_url",
+                    "site.BaseURL", ".Site.BaseURL", "site.github.baseurl"):
+            return ""
+        if name in ("page.title", ".Title"):
+            return str(self.post.meta.get("title", ""))
+        if name in ("page.url", ".Permalink", ".RelPermalink"):
+            return "/" + self.new_url
+        if name in ("page.date", ".Date"):
+            return self.date_text("")
+        for scope, data in (("page.", self.post.meta), ("site.params.", self.site.config.get("params") or {}),
+                            ("site.", self.site.config)):
+            if name.startswith(scope):
+                value = data
+                for key in name[len(scope):].split("."):
+                    value = value.get(key) if isinstance(value, dict) else None
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                    return str(value)
+        return None
+
+    def date_text(self, fmt: str) -> str:
+        date = self.post.date
+        if date is None:
+            return ""
+        return date.strftime(fmt.replace("%-", "%")) if "%" in fmt else date.strftime("%d %B %Y")
+
+
+def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
+    """The converted Markdown of `post`."""
+    text = Text(post.body.replace("\r\n", "\n"), post.body_line)
+    if site.kind == "jekyll":
+        liquid.convert(text, ctx)
+    elif site.kind == "hugo":
+        shortcodes.convert(text, ctx)
+    elif site.kind == "gatsby":
+        mdx.convert(text, ctx)
+    elif site.kind == "pelican":
+        pelicanbody.convert(text, ctx)
+    if site.kramdown:
+        kramdown.convert(text, ctx)
+    mathconv.convert(text, ctx, inline_double=site.kramdown or site.kind == "gatsby")
+    links.rewrite(text, ctx)
+    _leftovers(text, ctx)
+    out = re.sub(r"\n{3,}", "\n\n", text.text.strip("\n")) + "\n"
+    return out
+
+
+_LEFT = re.compile(r"\{%-?\s*\w+.*?%\}|\{\{[<%].*?[>%]\}\}|^\{:[^}\n]*\}[ \t]*$", re.M)
+
+
+def _leftovers(text: Text, ctx: Ctx) -> None:
+    """Template syntax still in the prose (from a format we did not expect): reported."""
+    from .text import code_ranges
+
+    def note(m, line):
+        ctx.warn(line, f"`{m.group(0)}` is left as text: the old site's template syntax; "
+                       "rewrite it in Markdown")
+        return None
+
+    def comments(s):
+        return [(m.start(), m.end()) for m in re.finditer(r"<!--.*?-->", s, re.S)]
+
+    text.sub(_LEFT, note, protect=lambda s: code_ranges(s) + mathconv.math_ranges(s) + comments(s))
+
+
+def math_dialect(markdown: str, site: OldSite) -> str:
+    """`legacy` when the old pipeline ran Markdown over the math and the post relies on it
+    (`\\\\\\\\` row breaks, `\\*`), else `modern` (TeX as written)."""
+    if site.math_verbatim:
+        return "modern"
+    for a, b in mathconv.math_ranges(markdown):
+        if legacy_evidence(markdown[a:b]):
+            return "legacy"
+    return "modern"

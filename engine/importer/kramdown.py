@@ -1,0 +1,74 @@
+"""kramdown extensions: `{:toc}`, attribute lists (`{: .class}`, `{:width="50%"}`), heading ids
+`{#id}`, `{::comment}`, `{::nomarkdown}`, abbreviations. Attributes go where HTML can carry
+them (an image's width, height, style); the rest are dropped and noted."""
+
+from __future__ import annotations
+
+import re
+
+from .text import Text, code_ranges
+
+_TOC = re.compile(r"^(?:[ \t]*(?:[*+-]|1\.)[ \t]+.*\n)?[ \t]*\{:\s*(?:\.no_toc\s*)?toc\s*\}[ \t]*(?:\n|\Z)",
+                  re.M)
+_NO_TOC = re.compile(r"^\{:\s*\.no_toc\s*\}[ \t]*\n", re.M)
+_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.S)
+_NOMARKDOWN = re.compile(r"\{::nomarkdown\}(.*?)\{:/(?:nomarkdown)?\}", re.S)
+_OPTIONS = re.compile(r"^\{::options\b[^}]*/\}[ \t]*\n?", re.M)
+_IMAGE_IAL = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)\{:?\s*([^}]*)\}")
+_IAL = re.compile(r"\{:(?!:)\s*([^}\n]*)\}|\{:\s*\}")
+_ALD = re.compile(r"^\{:([\w-]+):\s*[^}]*\}[ \t]*\n?", re.M)
+_HEADING_ID = re.compile(r"^(#{1,6}[ \t].*?)[ \t]+\{#([\w:.-]+)\}[ \t]*$", re.M)
+_ABBR = re.compile(r"^\*\[[^\]]+\]:.*\n?", re.M)
+_PAIR = re.compile(r"""([\w-]+)\s*=\s*("[^"]*"|'[^']*'|\S+)""")
+
+
+def convert(text: Text, ctx) -> None:
+    def toc(m, line):
+        ctx.toc = True
+        return ""
+
+    text.sub(_TOC, toc, protect=code_ranges)
+    text.sub(_NO_TOC, lambda m, line: "", protect=code_ranges)
+    text.sub(_COMMENT, lambda m, line: "", protect=code_ranges)
+    text.sub(_NOMARKDOWN, lambda m, line: m.group(1).strip("\n"), protect=code_ranges)
+    text.sub(_OPTIONS, lambda m, line: "", protect=code_ranges)
+    text.sub(_ALD, lambda m, line: _noted(ctx, line, f"attribute definition `{m.group(0).strip()}`"),
+             protect=code_ranges)
+    text.sub(_IMAGE_IAL, lambda m, line: _image(m, ctx, line), protect=code_ranges)
+    text.sub(_HEADING_ID, lambda m, line: _heading(m, ctx, line), protect=code_ranges)
+    text.sub(_IAL, lambda m, line: _noted(ctx, line, f"attribute list `{m.group(0)}`"),
+             protect=lambda s: code_ranges(s) + ctx.math_ranges(s))
+    text.sub(_ABBR, lambda m, line: _noted(ctx, line, f"abbreviation `{m.group(0).strip()}`"),
+             protect=code_ranges)
+    # an attribute list alone on its line leaves an empty line inside a block: close it up
+    text.sub(r"(?<=\S)\n[ \t]*\x01\n", lambda m, line: "\n", protect=code_ranges)
+    text.sub(r"\x01", lambda m, line: "")
+
+
+def _noted(ctx, line: int, what: str) -> str:
+    ctx.warn(line, f"kramdown {what} dropped: Markdown here cannot carry it")
+    return "\x01"
+
+
+def _image(m: re.Match, ctx, line: int) -> str:
+    alt, src, title, ial = m.groups()
+    attrs = dict((k.lower(), v.strip("\"'")) for k, v in _PAIR.findall(ial))
+    kept = {k: v for k, v in attrs.items() if k in ("width", "height", "style", "align", "loading")}
+    if set(attrs) - set(kept) or re.search(r"[.#]\w", re.sub(_PAIR, "", ial)):
+        ctx.warn(line, f"kramdown attributes `{{:{ial}}}` on an image: only "
+                       f"{', '.join(sorted(kept)) or 'none'} kept")
+    if not kept:
+        return f"![{alt}]({src}" + (f' "{title}"' if title else "") + ")"
+    extra = "".join(f' {k}="{_html(v)}"' for k, v in sorted(kept.items()))
+    title_attr = f' title="{_html(title)}"' if title else ""
+    return f'<img src="{_html(src)}" alt="{_html(alt)}"{title_attr}{extra}>'
+
+
+def _heading(m: re.Match, ctx, line: int) -> str:
+    ctx.warn(line, f"heading id `{{#{m.group(2)}}}` dropped: the build makes ids from the "
+                   "heading's text; links to `#" + m.group(2) + "` may need updating")
+    return m.group(1)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

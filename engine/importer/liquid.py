@@ -1,0 +1,175 @@
+"""Jekyll's Liquid, converted where a post means something Markdown can say: image and video
+includes, `site.baseurl`, `relative_url`, `{% highlight %}`, `{% raw %}`, `post_url`, `link`;
+everything else is kept out of the page (in an HTML comment) and reported at its line."""
+
+from __future__ import annotations
+
+import re
+
+from .text import Text, code_ranges
+
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
+_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}[ \t]*\n?", re.S)
+_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)([^%]*?)-?%\}[ \t]*\n?(.*?)\n?[ \t]*"
+                        r"\{%-?\s*endhighlight\s*-?%\}", re.S)
+_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
+_OUTPUT = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
+_ARG = re.compile(r"""([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"']+)""")
+_STASH = "\x00raw{}\x00"
+_IMAGE_KEYS = ("url", "src", "image", "file", "path", "img", "name", "link")
+_ALT_KEYS = ("alt", "description", "caption", "title", "desc", "text")
+
+
+def convert(text: Text, ctx) -> None:
+    """Rewrite the Liquid in `text` (a Jekyll post body) in place."""
+    if ctx.post.meta.get("render_with_liquid") is False:
+        return
+    stash: list[str] = []
+
+    def keep(m, line):
+        stash.append(m.group(1))
+        return _STASH.format(len(stash) - 1)
+
+    text.sub(_RAW, keep)
+    text.sub(_COMMENT, lambda m, line: "")
+    text.sub(_HIGHLIGHT, lambda m, line: _fence(m.group(1), m.group(3), ctx, line, m.group(2)))
+    text.sub(_TAG, lambda m, line: _tag(m, ctx, line))
+    text.sub(_OUTPUT, lambda m, line: _output(m.group(1), ctx, line),
+             protect=lambda s: ctx.math_ranges(s))
+    # What is left is Liquid nobody can render: out of the page, into the report.
+    text.sub(_TAG, lambda m, line: _unknown(m.group(0), ctx, line, "Liquid tag"),
+             protect=code_ranges)
+    text.sub(_OUTPUT, lambda m, line: _unknown(m.group(0), ctx, line, "Liquid output"),
+             protect=lambda s: ctx.math_ranges(s) + code_ranges(s))
+    text.sub(r"\x00raw(\d+)\x00", lambda m, line: stash[int(m.group(1))])
+
+
+def _fence(lang: str, code: str, ctx, line: int, options: str = "") -> str:
+    if options.strip() and options.strip() != "linenos":
+        ctx.warn(line, f"`highlight` options `{options.strip()}` dropped")
+    ticks = "`" * max(3, max((len(t) for t in re.findall(r"`+", code)), default=0) + 1)
+    return f"{ticks}{lang}\n{code}\n{ticks}\n"
+
+
+def args(text: str, ctx, line: int) -> dict[str, str]:
+    """`key="value"` pairs of an include; values may themselves hold Liquid output."""
+    out = {}
+    for key, value in _ARG.findall(text):
+        if value[:1] in "\"'":
+            value = _OUTPUT.sub(lambda m: _value(m.group(1), ctx, line) or "", value[1:-1])
+        else:
+            value = _value(value, ctx, line) or ""
+        out[key.lower()] = value
+    return out
+
+
+def _tag(m: re.Match, ctx, line: int) -> str | None:
+    name, rest = m.group(1), m.group(2).strip()
+    if name == "include" or name == "include_relative":
+        parts = rest.split(None, 1)
+        if not parts:
+            return None
+        return include(parts[0], args(parts[1] if len(parts) > 1 else "", ctx, line), ctx, line)
+    if name == "post_url":
+        return f"post:_posts/{rest}"
+    if name == "link":
+        return f"file:{rest.lstrip('/')}"
+    if name in ("gist", "youtube", "vimeo", "tweet"):
+        return embed(name, rest.split(), ctx, line)
+    if name in ("endraw", "raw"):
+        ctx.warn(line, f"unbalanced `{{% {name} %}}` removed")
+        return ""
+    return None
+
+
+def include(name: str, values: dict[str, str], ctx, line: int) -> str | None:
+    """An include as Markdown: images and videos by their arguments, a table of contents."""
+    low = name.lower()
+    if "toc" in low:
+        ctx.toc = True
+        return ""
+    if any(w in low for w in ("mathjax", "katex", "math")):
+        ctx.warn(line, f"`{{% include {name} %}}` dropped: the build typesets math itself")
+        return ""
+    src = next((values[k] for k in _IMAGE_KEYS if values.get(k)), "")
+    if any(w in low for w in ("youtube", "video", "vimeo")) and (values.get("id") or src):
+        return embed("vimeo" if "vimeo" in low else "youtube", [values.get("id") or src], ctx, line)
+    if src and (any(w in low for w in ("image", "img", "figure", "picture", "photo", "fig"))
+                or re.search(r"\.(png|jpe?g|gif|svg|webp|avif)$", src, re.I)):
+        alt = next((values[k] for k in _ALT_KEYS if values.get(k)), "")
+        caption = values.get("caption") or values.get("description") or ""
+        image = f"![{_md_escape(alt)}]({_dest(src)})"
+        width = values.get("width") or values.get("size")
+        if width:
+            image = f'<img src="{src}" alt="{_html(alt)}" width="{_html(width)}">'
+        if caption and caption != alt:
+            return f"{image}\n*{caption}*"
+        return image
+    return None
+
+
+def embed(name: str, words: list[str], ctx, line: int) -> str:
+    ident = words[0].strip("\"'") if words else ""
+    if name == "youtube":
+        ident = re.sub(r"^.*(?:v=|youtu\.be/|embed/)([\w-]+).*$", r"\1", ident)
+        return (f'<iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/'
+                f'{ident}" title="YouTube video" allowfullscreen></iframe>')
+    if name == "vimeo":
+        return (f'<iframe width="560" height="315" src="https://player.vimeo.com/video/{ident}" '
+                f'title="Vimeo video" allowfullscreen></iframe>')
+    url = f"https://gist.github.com/{ident}" if name == "gist" else ident
+    ctx.warn(line, f"embedded {name} `{ident}` is shown as a link (the build runs no scripts)")
+    return f"[{name}: {ident}]({url})"
+
+
+def _output(expr: str, ctx, line: int) -> str | None:
+    value = _value(expr, ctx, line)
+    return value
+
+
+def _value(expr: str, ctx, line: int) -> str | None:
+    """A Liquid expression with filters, or None when it names something unknown."""
+    parts = [p.strip() for p in re.split(r"\|(?=(?:[^\"']|\"[^\"]*\"|'[^']*')*$)", expr)]
+    base, filters = parts[0], parts[1:]
+    if re.fullmatch(r"\"[^\"]*\"|'[^']*'", base):
+        value = base[1:-1]
+    else:
+        value = ctx.variable(base)
+        if value is None:
+            return None
+    for f in filters:
+        name, _, arg = f.partition(":")
+        name, arg = name.strip(), arg.strip().strip("\"'")
+        if name in ("relative_url", "absolute_url"):
+            value = value if re.match(r"^[a-z]+:|^/", value) else "/" + value
+        elif name == "prepend":
+            value = (ctx.variable(arg) or "" if "." in arg and not arg.startswith(".") else arg) + value
+        elif name == "append":
+            value += arg
+        elif name in ("escape", "xml_escape", "strip", "uri_escape", "url_encode", "markdownify",
+                      "strip_html", "smartify", "escape_once", "default", "downcase", "upcase"):
+            value = value.lower() if name == "downcase" else value.upper() if name == "upcase" else value
+        elif name == "date" or name.startswith("date_to"):
+            value = ctx.date_text(arg)
+        else:
+            ctx.warn(line, f"Liquid filter `{name}` ignored in `{{{{ {expr.strip()} }}}}`")
+    return value
+
+
+def _unknown(source: str, ctx, line: int, what: str) -> str:
+    shown = " ".join(source.split())
+    ctx.warn(line, f"{what} `{shown}` cannot be converted; it is kept in an HTML comment "
+                   "(not shown): rewrite it in Markdown")
+    return "<!-- not converted: " + shown.replace("--", "- -") + " -->"
+
+
+def _dest(src: str) -> str:
+    return f"<{src}>" if re.search(r"[\s()]", src) else src
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\[\]])", r"\\\1", text)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

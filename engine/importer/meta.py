@@ -1,0 +1,118 @@
+"""Reading frontmatter (YAML `---`, TOML `+++`, JSON `{`) and normalising its values: dates,
+tag lists, draft flags, descriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+
+import yaml
+
+from .report import ImportReport
+
+_YAML = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_TOML = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
+
+
+def split(text: str, rel: str, report: ImportReport) -> tuple[dict, str, int]:
+    """(frontmatter, body, body's first line). A file without frontmatter has `{}`."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    for regex, parse in ((_YAML, _yaml), (_TOML, tomllib.loads)):
+        m = regex.match(text)
+        if m:
+            try:
+                meta = parse(m.group(1) or "") or {}
+            except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+                line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
+                report.error(f"frontmatter is not valid: {str(exc).splitlines()[0]}", rel, line)
+                meta = {}
+            if not isinstance(meta, dict):
+                report.error("frontmatter is not `key: value` lines", rel, 2)
+                meta = {}
+            return meta, text[m.end():], text.count("\n", 0, m.end()) + 1
+    if text.startswith("{"):
+        try:
+            meta, end = json.JSONDecoder().raw_decode(text)
+            return meta, text[end:].lstrip("\n"), text.count("\n", 0, end) + 2
+        except ValueError:
+            pass
+    return {}, text, 1
+
+
+def _yaml(block: str):
+    return yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+            "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d.%m.%Y",
+            "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d %H:%M:%S %Z")
+
+
+def date(value) -> tuple[dt.datetime | None, bool]:
+    """(datetime, date only?) from a frontmatter value, or (None, False) if unreadable."""
+    if isinstance(value, dt.datetime):
+        return value, False
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day), True
+    if not isinstance(value, str) or not value.strip():
+        return None, False
+    text = " ".join(value.strip().split())
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parsed, len(text) <= 10
+    except ValueError:
+        pass
+    for fmt in _FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, fmt)
+            return parsed, "%H" not in fmt
+        except ValueError:
+            continue
+    try:
+        from dateutil import parser  # matplotlib's dependency: names of months, odd zones
+        parsed = parser.parse(text, default=dt.datetime(2000, 1, 1))
+        return parsed, not re.search(r"\d:\d", text)
+    except (ImportError, ValueError, OverflowError):
+        return None, False
+
+
+def date_text(value: dt.datetime, date_only: bool) -> str:
+    """ISO 8601 the build reads: `2017-01-20`, or with time and zone when known."""
+    if date_only:
+        return value.date().isoformat()
+    return value.isoformat(timespec="seconds")
+
+
+def names(value, spaces: bool) -> list[str]:
+    """Tags or categories: a list, or text separated by commas (or by spaces, Jekyll's way)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = [str(v) for v in value if v is not None and not isinstance(v, (dict, list))]
+    else:
+        text = str(value)
+        if "," in text or ";" in text:
+            items = re.split(r"[,;]", text)
+        elif spaces:
+            items = text.split()
+        else:
+            items = [text]
+    return list(dict.fromkeys(i.strip() for i in items if i.strip()))
+
+
+def truthy(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "on")
+    return bool(value)
+
+
+def description(meta: dict) -> str:
+    """The first of description / excerpt / summary / subtitle, as one line of plain text."""
+    for key in ("description", "excerpt", "summary", "Summary", "subtitle"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            text = re.sub(r"<[^>]+>|\{%.*?%\}|\{\{.*?\}\}", "", value)
+            return " ".join(text.split())
+    return ""
