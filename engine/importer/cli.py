@@ -22,7 +22,7 @@ def run(source: Path, root: Path, kind: str = "auto", *, dry_run: bool = False,
     if dry_run or not quiet:
         for line in report.plan:
             print(line)
-    for problem in report.warnings:
+    for problem in sorted(report.warnings, key=lambda p: (p.path, p.line)):
         print(problem.format("warning"), file=sys.stderr)
     for problem in report.errors:
         print(problem.format("error"), file=sys.stderr)

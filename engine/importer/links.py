@@ -25,26 +25,32 @@ class Index:
 
     def __init__(self):
         self.by_url: dict[str, str] = {}
-        self.by_source: dict[str, str] = {}
+        self.by_source: dict[str, str] = {}   # normalised source path -> new URL
 
     def add(self, old_urls: list[str], source: str, new_url: str) -> None:
         for url in old_urls:
             self.by_url.setdefault(normalize(url), new_url)
-        self.by_source[source] = new_url
-        stem = posixpath.splitext(source)[0]
-        for key in (stem, posixpath.basename(stem), posixpath.dirname(source)
-                    if posixpath.basename(stem) in ("index", "_index") else None):
-            if key:
-                self.by_source.setdefault(key.lower(), new_url)
+        self.by_source.setdefault(_source_key(source), new_url)
 
     def source(self, path: str) -> str | None:
-        path = path.strip().lstrip("/")
-        stem = posixpath.splitext(path)[0]
-        for key in (path, stem.lower(), posixpath.basename(stem).lower(),
-                    posixpath.dirname(path).lower() if posixpath.basename(stem) == "index" else ""):
-            if key and key in self.by_source:
-                return self.by_source[key]
+        """The new URL of the post whose file `path` names: a path from the blog's root or
+        its content folder, with or without extension (`hello`, `posts/other.md`,
+        `_posts/2018-03-04-second`)."""
+        key = _source_key(path)
+        if not key:
+            return None
+        if key in self.by_source:
+            return self.by_source[key]
+        for known in sorted(self.by_source):
+            if known.endswith("/" + key):
+                return self.by_source[known]
         return None
+
+
+def _source_key(path: str) -> str:
+    path = unquote(path).strip().strip("/").lower()
+    path = re.sub(r"\.(md|markdown|mkd|mkdn|mdown|mdx|html?)$", "", path)
+    return re.sub(r"(^|/)_?index$", "", path)
 
 
 def rewrite(text: Text, ctx) -> None:
