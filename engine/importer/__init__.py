@@ -47,14 +47,7 @@ def plan(source: Path, root: Path, kind: str = "auto") -> Plan:
         report.error(f"no posts found in `{source}` (a {kind} blog)")
         return result
     base_url = _base_url(root)
-    index, targets = Index(), []
-    folders: set[str] = set()
-    for post in sorted(site.posts, key=lambda p: p.source):
-        folder = _unique(make_slug(post.slug, "post"), folders)
-        path, moved = urls.new_path(post.url, folder)
-        new_url = path.strip("/") + "/"
-        index.add([post.url, *post.aliases], post.source, new_url)
-        targets.append((post, folder, path, new_url, moved))
+    index, targets = place(site)
     for post, folder, path, new_url, moved in targets:
         ctx = convert.Ctx(post, site, index, new_url, report)
         markdown = convert.body(post, site, ctx)
@@ -77,6 +70,20 @@ def plan(source: Path, root: Path, kind: str = "auto") -> Plan:
             report.plan.append(f"  redirect /{file} -> /{new_url}")
         result.posts += 1
     return result
+
+
+def place(site: OldSite) -> tuple[Index, list[tuple]]:
+    """Every post's folder, `path`, new URL and whether its old address needs a redirect,
+    and the index that links between posts are rewritten with."""
+    index, targets = Index(), []
+    folders: set[str] = set()
+    for post in sorted(site.posts, key=lambda p: p.source):
+        folder = _unique(make_slug(post.slug, "post"), folders)
+        path, moved = urls.new_path(post.url, folder)
+        new_url = path.strip("/") + "/"
+        index.add([post.url, *post.aliases], post.source, new_url)
+        targets.append((post, folder, path, new_url, moved))
+    return index, targets
 
 
 def apply(result: Plan, root: Path, force: bool = False) -> tuple[int, int, int]:

@@ -101,6 +101,9 @@ def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
     links.rewrite(text, ctx)
     _leftovers(text, ctx)
     out = re.sub(r"\n{3,}", "\n\n", text.text.strip("\n")) + "\n"
+    # a single space left at the end or start of a paragraph by a rewrite means nothing
+    out = re.sub(r"(?<=\S) \n\n", "\n\n", out)
+    out = re.sub(r"\n\n (?=\S)", "\n\n", out)
     return out
 
 

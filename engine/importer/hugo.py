@@ -46,7 +46,7 @@ def read(root: Path, report: ImportReport) -> OldSite:
                 site.skipped.append((path.relative_to(root).as_posix(),
                                      "a page, not a post: copy it to content/pages/ by hand"))
             continue
-        post = _post(root, content, path, permalinks, lower, report)
+        post = _post(root, content, path, permalinks, lower, report, config)
         if post is not None:
             site.posts.append(post)
     return site
@@ -114,7 +114,7 @@ def make_path(text: str, lower: bool) -> str:
 
 
 def _post(root: Path, content: Path, path: Path, permalinks: dict, lower: bool,
-          report: ImportReport) -> OldPost | None:
+          report: ImportReport, config: dict) -> OldPost | None:
     rel = path.relative_to(root).as_posix()
     meta, body, body_line = fm.split(path.read_text(encoding="utf-8", errors="replace"), rel, report)
     crel = PurePosixPath(path.relative_to(content).as_posix())
@@ -125,6 +125,7 @@ def _post(root: Path, content: Path, path: Path, permalinks: dict, lower: bool,
         report.warn("no `date` in the frontmatter; the file's modification time is used", rel)
         import datetime as dt
         date, date_only = dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.timezone.utc), True
+    date = fm.zoned(date, date_only, _get(config, "timeZone"))
     section = crel.parts[0]
     title = str(meta.get("title") or filename)
     slug = str(meta.get("slug") or "") or filename

@@ -105,6 +105,7 @@ def _post(root: Path, path: Path, draft: bool, config: dict, permalink: str, zon
         if not draft:
             report.warn("no date in the front matter or the file name; the file's "
                         "modification time is used", rel)
+    date = fm.zoned(date, date_only, config.get("timezone"))
     url_date = date.astimezone(zone) if zone and date.tzinfo else date
     categories = fm.names(meta.get("categories", meta.get("category")), spaces=True)
     before = PurePosixPath(rel).parts[:PurePosixPath(rel).parts.index("_posts" if not draft else "_drafts")]

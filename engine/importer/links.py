@@ -14,7 +14,7 @@ from .text import Text, code_ranges
 from .urls import normalize
 
 _MD = re.compile(r"(\]\(\s*)(<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)((?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\))")
-_REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
+_REFDEF = re.compile(r"^([ \t]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
 _HTML = re.compile(r"""(\b(?:src|href|poster|data-src)\s*=\s*)("[^"]*"|'[^']*')""", re.I)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _MARKER = re.compile(r"^(post|file|tag):(.*)$")
@@ -32,7 +32,7 @@ class Index:
             self.by_url.setdefault(normalize(url), new_url)
         self.by_source.setdefault(_source_key(source), new_url)
 
-    def source(self, path: str) -> str | None:
+    def source(self, path: str, loose: bool = False) -> str | None:
         """The new URL of the post whose file `path` names: a path from the blog's root or
         its content folder, with or without extension (`hello`, `posts/other.md`,
         `_posts/2018-03-04-second`)."""
@@ -41,6 +41,8 @@ class Index:
             return None
         if key in self.by_source:
             return self.by_source[key]
+        if not loose:
+            return None
         for known in sorted(self.by_source):
             if known.endswith("/" + key):
                 return self.by_source[known]
@@ -138,7 +140,7 @@ def _marker(kind: str, value: str, ctx, line: int) -> str:
     if kind == "tag":
         return ctx.relative(tag_url(unquote(value))) + suffix
     if kind == "post":
-        post = ctx.index.source(value)
+        post = ctx.index.source(value, loose=True)
         if post is not None:
             return ctx.relative(post) + suffix
         found = _file(ctx, value.lstrip("/"))

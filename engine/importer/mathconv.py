@@ -16,7 +16,7 @@ _INLINE_BS = re.compile(r"\\\\?\((.+?)\\\\?\)", re.S)
 _DOUBLE = re.compile(r"\$\$(.+?)\$\$", re.S)
 # pandoc's rule: `$` then a non-space, up to a `$` after a non-space not followed by a digit
 _SINGLE = re.compile(r"(?<![\\$])\$(?![\s$])((?:[^$\n\\]|\\.|\n(?![ \t]*\n))+?)(?<![\s\\])\$(?![\d$])")
-_TEXISH = re.compile(r"[\\^_=+<>{}]|^[A-Za-z]$|^\w+$")
+_TEXISH = re.compile(r"[\\^_=+<>{}]|^[A-Za-z]$")
 
 
 def math_ranges(text: str) -> list[tuple[int, int]]:
@@ -74,6 +74,7 @@ def _display(tex: str, m: re.Match) -> str:
     q = re.match(r"^[ \t]*(?:>[ \t]?)*", before).group(0)
     mid = bool(before[len(q):].strip())
     lines = tex.strip("\n").split("\n")
+    lines = [lines[0].strip()] if len(lines) == 1 else [l.rstrip() for l in lines]
     if ">" in q:
         lines = [re.sub(r"^[ \t]*(?:>[ \t]?)*", "", l) for l in lines]
     else:

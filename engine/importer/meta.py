@@ -78,6 +78,18 @@ def date(value) -> tuple[dt.datetime | None, bool]:
         return None, False
 
 
+def zoned(value: dt.datetime | None, date_only: bool, zone_name) -> dt.datetime | None:
+    """A time of day without a zone, read in the old site's time zone (the build would
+    take it as UTC)."""
+    if value is None or date_only or value.tzinfo is not None or not zone_name:
+        return value
+    try:
+        from zoneinfo import ZoneInfo
+        return value.replace(tzinfo=ZoneInfo(str(zone_name)))
+    except Exception:  # an unknown zone name: keep the time as written
+        return value
+
+
 def date_text(value: dt.datetime, date_only: bool) -> str:
     """ISO 8601 the build reads: `2017-01-20`, or with time and zone when known."""
     if date_only:

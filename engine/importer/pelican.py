@@ -114,9 +114,11 @@ def _post(root: Path, content: Path, path: Path, config: dict, pattern: str,
                                              else stem, "post"))
     folder = path.parent.relative_to(content).as_posix()
     category = str(meta.get("category") or (folder.split("/")[0] if folder != "." and
-                                            config.get("USE_FOLDER_AS_CATEGORY", True) else
-                                            config.get("DEFAULT_CATEGORY", "misc")))
-    meta["category"] = category
+                                            config.get("USE_FOLDER_AS_CATEGORY", True) else ""))
+    if category:  # the default category ("misc") says nothing: not made a tag
+        meta["category"] = category
+    category = category or str(config.get("DEFAULT_CATEGORY", "misc"))
+    date = fm.zoned(date, date_only, config.get("TIMEZONE"))
     author = str(meta.get("author") or meta.get("authors") or config.get("AUTHOR") or "")
     values = {"slug": slug, "date": date, "category": make_slug(category, "misc"),
               "author": make_slug(author.split(",")[0], "author"), "lang": str(meta.get("lang") or
