@@ -62,8 +62,7 @@ def plan(source: Path, root: Path, kind: str = "auto") -> Plan:
                            + (", draft" if post.draft else "") + ")")
         olds = ([post.url] if moved else []) + post.aliases
         for old in olds:
-            file = urls.redirect_file(old.replace(site.base_path, "/", 1)
-                                      if old.startswith(site.base_path) else old)
+            file = urls.redirect_file(old)  # old URLs are below the old base path
             if file is None or file == new_url + "index.html":
                 continue
             result.files["static/" + file] = urls.redirect_page(file, new_url, base_url).encode()
@@ -81,7 +80,7 @@ def place(site: OldSite) -> tuple[Index, list[tuple]]:
         folder = _unique(make_slug(post.slug, "post"), folders)
         path, moved = urls.new_path(post.url, folder)
         new_url = path.strip("/") + "/"
-        index.add([post.url, *post.aliases], post.source, new_url)
+        index.add([post.url, *post.aliases], post.source, new_url, post.draft)
         targets.append((post, folder, path, new_url, moved))
     return index, targets
 

@@ -32,8 +32,11 @@ class Ctx:
     def math_ranges(self, text: str):
         return mathconv.math_ranges(text)
 
-    def relative(self, url: str) -> str:
+    def relative(self, url: str, line: int = 0) -> str:
         """A link from this post's page to the site-relative `url` (which ends with `/`)."""
+        if url in self.index.drafts and not self.post.draft:
+            self.warn(line, f"links to a draft (`/{url}`): the build reports a missing page "
+                            "until that post is published or built with --drafts")
         rel = posixpath.relpath("/" + url.strip("/"), "/" + self.new_url.strip("/"))
         return "./" if rel == "." else rel + ("/" if url.endswith("/") else "")
 

@@ -26,8 +26,11 @@ class Index:
     def __init__(self):
         self.by_url: dict[str, str] = {}
         self.by_source: dict[str, str] = {}   # normalised source path -> new URL
+        self.drafts: set[str] = set()
 
-    def add(self, old_urls: list[str], source: str, new_url: str) -> None:
+    def add(self, old_urls: list[str], source: str, new_url: str, draft: bool = False) -> None:
+        if draft:
+            self.drafts.add(new_url)
         for url in old_urls:
             self.by_url.setdefault(normalize(url), new_url)
         self.by_source.setdefault(_source_key(source), new_url)
@@ -103,7 +106,7 @@ def resolve(target: str, ctx, line: int) -> str | None:
             return ctx.copy(found) + suffix
         post = ctx.index.source(local)
         if post is not None:
-            return ctx.relative(post) + suffix
+            return ctx.relative(post, line) + suffix
     # 2. an address on the old site, relative to the post's old URL or site-absolute
     site_path = path if path.startswith("/") else posixpath.join(
         "/" + posixpath.dirname(ctx.post.url.strip("/")) if not ctx.post.url.endswith("/")
@@ -114,7 +117,7 @@ def resolve(target: str, ctx, line: int) -> str | None:
         site_path = site_path[len(base):]
     post = ctx.index.by_url.get(normalize(site_path))
     if post is not None:
-        return ctx.relative(post) + suffix
+        return ctx.relative(post, line) + suffix
     for prefix, folder in ctx.site.static:
         if site_path.startswith(prefix):
             candidate = folder / site_path[len(prefix):].lstrip("/")
@@ -122,7 +125,7 @@ def resolve(target: str, ctx, line: int) -> str | None:
                 return ctx.copy(candidate) + suffix
     post = ctx.index.source(site_path)
     if post is not None:
-        return ctx.relative(post) + suffix
+        return ctx.relative(post, line) + suffix
     if _looks_like_file(site_path) or path.startswith("/"):
         if ctx.site.site_url:
             old = ctx.site.site_url.rstrip("/") + site_path
@@ -142,7 +145,7 @@ def _marker(kind: str, value: str, ctx, line: int) -> str:
     if kind == "post":
         post = ctx.index.source(value, loose=True)
         if post is not None:
-            return ctx.relative(post) + suffix
+            return ctx.relative(post, line) + suffix
         found = _file(ctx, value.lstrip("/"))
         if found:
             return ctx.copy(found) + suffix
@@ -153,7 +156,7 @@ def _marker(kind: str, value: str, ctx, line: int) -> str:
         return ctx.copy(found) + suffix
     post = ctx.index.source(value)
     if post is not None:
-        return ctx.relative(post) + suffix
+        return ctx.relative(post, line) + suffix
     ctx.warn(line, f"link to `{value}`: no such file in the old blog; fix the link")
     return "#"
 
