@@ -8,8 +8,9 @@ import re
 
 from .text import Text, code_ranges
 
-_TOC = re.compile(r"^(?:[ \t]*(?:[*+-]|1\.)[ \t]+.*\n)?[ \t]*\{:\s*(?:\.no_toc\s*)?toc\s*\}[ \t]*(?:\n|\Z)",
-                  re.M)
+# `* TOC` + `{:toc}`, with the attribute list themes put before it (`{: class="toc"}`)
+_TOC = re.compile(r"^(?:[ \t]*\{:[^}\n]*\}[ \t]*\n)?(?:[ \t]*(?:[*+-]|1\.)[ \t]+.*\n)?"
+                  r"[ \t]*\{:\s*(?:\.no_toc\s*)?toc\s*\}[ \t]*(?:\n|\Z)", re.M)
 _NO_TOC = re.compile(r"^\{:\s*\.no_toc\s*\}[ \t]*\n", re.M)
 _COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.S)
 _NOMARKDOWN = re.compile(r"\{::nomarkdown\}(.*?)\{:/(?:nomarkdown)?\}", re.S)

@@ -95,10 +95,10 @@ def _display(tex: str, m: re.Match) -> str:
 
 def _double(m: re.Match, inline_double: bool) -> str | None:
     tex = m.group(1)
-    before, after, prev_blank, next_blank = _context(m)
+    before, after, prev_blank, _ = _context(m)
     alone = not before.strip(" \t>") and not after.strip()
-    if inline_double and not (alone and prev_blank and next_blank):
-        # kramdown: a `$$` block is display math only as a paragraph of its own
+    if inline_double and not alone:
+        # kramdown, remark-math: `$$` inside a line of text is inline math
         return "$" + " ".join(tex.split()) + "$"
     if alone and prev_blank and re.match(r"^[ \t]*\n", tex) and re.search(r"\n[ \t>]*$", tex):
         return None  # already canonical
