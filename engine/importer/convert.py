@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..math import legacy_evidence
-from . import kramdown, links, liquid, mathconv, mdx, pelicanbody, shortcodes
+from . import kramdown, leftovers, links, liquid, mathconv, mdx, pelicanbody, shortcodes
 from .model import OldPost, OldSite
 from .report import ImportReport
 from .text import Text
@@ -90,8 +90,9 @@ class Ctx:
 def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
     """The converted Markdown of `post`."""
     text = Text(post.body.replace("\r\n", "\n"), post.body_line)
+    raw: list[str] = []
     if site.kind == "jekyll":
-        liquid.convert(text, ctx)
+        raw = liquid.convert(text, ctx)
     elif site.kind == "hugo":
         shortcodes.convert(text, ctx)
     elif site.kind == "gatsby":
@@ -103,6 +104,7 @@ def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
     mathconv.convert(text, ctx, inline_double=site.kramdown or site.kind == "gatsby")
     links.rewrite(text, ctx)
     _leftovers(text, ctx)
+    liquid.restore(text, raw)
     out = re.sub(r"\n{3,}", "\n\n", text.text.strip("\n")) + "\n"
     # a single space left at the end or start of a paragraph by a rewrite means nothing
     out = re.sub(r"(?<=\S) \n\n", "\n\n", out)
@@ -110,22 +112,12 @@ def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
     return out
 
 
-_LEFT = re.compile(r"\{%-?\s*\w+.*?%\}|\{\{[<%].*?[>%]\}\}|^\{:[^}\n]*\}[ \t]*$", re.M)
-
-
 def _leftovers(text: Text, ctx: Ctx) -> None:
-    """Template syntax still in the prose (from a format we did not expect): reported."""
-    from .text import code_ranges
-
-    def note(m, line):
-        ctx.warn(line, f"`{m.group(0)}` is left as text: the old site's template syntax; "
-                       "rewrite it in Markdown")
-        return None
-
-    def comments(s):
-        return [(m.start(), m.end()) for m in re.finditer(r"<!--.*?-->", s, re.S)]
-
-    text.sub(_LEFT, note, protect=lambda s: code_ranges(s) + mathconv.math_ranges(s) + comments(s))
+    """Template syntax still in the prose (from a construct we did not expect): reported."""
+    for line0, construct in leftovers.scan(text.text):
+        offset = sum(len(l) + 1 for l in text.text.split("\n")[:line0])
+        ctx.warn(text.line_at(offset), f"`{construct}` is left as text: the old site's "
+                                       "template syntax; rewrite it in Markdown")
 
 
 def math_dialect(markdown: str, site: OldSite) -> str:

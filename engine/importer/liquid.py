@@ -20,11 +20,12 @@ _IMAGE_KEYS = ("url", "src", "image", "file", "path", "img", "name", "link")
 _ALT_KEYS = ("alt", "description", "caption", "title", "desc", "text")
 
 
-def convert(text: Text, ctx) -> None:
-    """Rewrite the Liquid in `text` (a Jekyll post body) in place."""
-    if ctx.post.meta.get("render_with_liquid") is False:
-        return
+def convert(text: Text, ctx) -> list[str]:
+    """Rewrite the Liquid in `text` (a Jekyll post body) in place. `{% raw %}` content is
+    left as placeholders for `restore()`, so no later rewrite touches it."""
     stash: list[str] = []
+    if ctx.post.meta.get("render_with_liquid") is False:
+        return stash
 
     def keep(m, line):
         stash.append(m.group(1))
@@ -41,7 +42,12 @@ def convert(text: Text, ctx) -> None:
              protect=code_ranges)
     text.sub(_OUTPUT, lambda m, line: _unknown(m.group(0), ctx, line, "Liquid output"),
              protect=lambda s: ctx.math_ranges(s) + code_ranges(s))
-    text.sub(r"\x00raw(\d+)\x00", lambda m, line: stash[int(m.group(1))])
+    return stash
+
+
+def restore(text: Text, stash: list[str]) -> None:
+    if stash:
+        text.sub(r"\x00raw(\d+)\x00", lambda m, line: stash[int(m.group(1))])
 
 
 def _fence(lang: str, code: str, ctx, line: int, options: str = "") -> str:

@@ -58,6 +58,8 @@ def _paired(m: re.Match, ctx, line: int) -> str | None:
         display = "display" in pos or named.get("display") in ("true", "block") or "\n" in tex \
             or m.group(0).startswith("{{<") and _alone(m)
         return f"\n$$\n{tex}\n$$\n" if display else f"${tex}$"
+    if name in ("rawhtml", "raw", "html", "unsafe", "safehtml", "noop", "markdown", "md"):
+        return inner.strip("\n")  # the inner HTML or Markdown is what the page showed
     if name == "details":
         summary = named.get("summary") or (pos[0] if pos else "Details")
         return f"<details>\n<summary>{summary}</summary>\n\n{inner.strip()}\n\n</details>"
