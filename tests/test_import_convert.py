@@ -71,3 +71,23 @@ def test_toc_markers_set_toc():
                        ("pelican", "[TOC]\n"), ("jekyll", "{% include toc.html %}\n")):
         assert run(kind, body)[2].toc, (kind, body)
     assert not run("jekyll", "Text.\n")[2].toc
+
+
+def test_formula_inside_raw_html_is_located():
+    _, report, _ = run("hugo", "Text.\n\n<table>\n<tr><td>Loss</td>\n<td>$L_1$</td></tr>\n</table>\n")
+    assert [(w.line, "inside raw HTML" in w.message) for w in report.warnings] == [(5, True)]
+
+
+def test_a_file_found_by_its_name_is_reported():
+    out, report, ctx = run("jekyll", "![p](/images/plot.png)\n")
+    assert out.strip() == "![p](plot.png)" and "plot.png" in ctx.files
+    assert "assets/img/plot.png" in report.warnings[0].message
+
+
+def test_unreadable_frontmatter_is_read_line_by_line(tmp_path):
+    from engine.importer import meta
+    report = ImportReport()
+    data, body, line = meta.split("---\ntitle: A: B\n\ttags: [x]\ndate: 2020-01-02\n---\nBody\n",
+                                  "p.md", report)
+    assert data["title"] == "A: B" and data["date"] == "2020-01-02" and body == "Body\n"
+    assert line == 6 and report.warnings and report.warnings[0].line >= 2

@@ -48,7 +48,11 @@ def plan(source: Path, root: Path, kind: str = "auto") -> Plan:
         return result
     base_url = _base_url(root)
     index, targets = place(site)
+    pages = {t[3] + "index.html" for t in targets}
     for post, folder, path, new_url, moved in targets:
+        if path != urls.new_path(post.url, folder)[0]:
+            report.warn(f"another post also had the address `{post.url}`; this one moves to "
+                        f"`{path}`", post.source)
         ctx = convert.Ctx(post, site, index, new_url, report)
         markdown = convert.body(post, site, ctx)
         math = convert.math_dialect(markdown, site)
@@ -63,7 +67,7 @@ def plan(source: Path, root: Path, kind: str = "auto") -> Plan:
         olds = ([post.url] if moved else []) + post.aliases
         for old in olds:
             file = urls.redirect_file(old)  # old URLs are below the old base path
-            if file is None or file == new_url + "index.html":
+            if file is None or file in pages:
                 continue
             result.files["static/" + file] = urls.redirect_page(file, new_url, base_url).encode()
             report.plan.append(f"  redirect /{file} -> /{new_url}")
@@ -76,9 +80,13 @@ def place(site: OldSite) -> tuple[Index, list[tuple]]:
     and the index that links between posts are rewritten with."""
     index, targets = Index(), []
     folders: set[str] = set()
+    paths: set[str] = set()
     for post in sorted(site.posts, key=lambda p: p.source):
         folder = _unique(make_slug(post.slug, "post"), folders)
         path, moved = urls.new_path(post.url, folder)
+        if path.lower() in paths:  # two posts had one address: the second moves
+            path, moved = f"{path.rstrip('/')}-{folder}/", True
+        paths.add(path.lower())
         new_url = path.strip("/") + "/"
         index.add([post.url, *post.aliases], post.source, new_url, post.draft)
         targets.append((post, folder, path, new_url, moved))

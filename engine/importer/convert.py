@@ -104,12 +104,34 @@ def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
     mathconv.convert(text, ctx, inline_double=site.kramdown or site.kind == "gatsby")
     links.rewrite(text, ctx)
     _leftovers(text, ctx)
+    _html_math(text, ctx)
     liquid.restore(text, raw)
     out = re.sub(r"\n{3,}", "\n\n", text.text.strip("\n")) + "\n"
     # a single space left at the end or start of a paragraph by a rewrite means nothing
     out = re.sub(r"(?<=\S) \n\n", "\n\n", out)
     out = re.sub(r"\n\n (?=\S)", "\n\n", out)
     return out
+
+
+_HTML_MATH = re.compile(r"\$\$|\\\(|\\\[|(?<![\\$])\$(?=\S)[^$\n]*\S\$")
+
+
+def _html_math(text: Text, ctx: Ctx) -> None:
+    """Formulas inside raw HTML blocks: MathJax typeset them on the old page, but Markdown
+    does not look inside HTML, so they would show as TeX. Located, not guessed at."""
+    from markdown_it import MarkdownIt
+
+    lines = text.text.split("\n")
+    starts = [0]
+    for l in lines:
+        starts.append(starts[-1] + len(l) + 1)
+    for tok in MarkdownIt("commonmark").parse(text.text):
+        if tok.type == "html_block" and tok.map and _HTML_MATH.search(tok.content):
+            offset = _HTML_MATH.search(tok.content).start()
+            line0 = tok.map[0] + tok.content.count("\n", 0, offset)
+            ctx.warn(text.line_at(starts[line0]), "a formula inside raw HTML is not typeset "
+                     "(Markdown does not look inside HTML blocks): take it out of the HTML or "
+                     "leave a blank line around it")
 
 
 def _leftovers(text: Text, ctx: Ctx) -> None:

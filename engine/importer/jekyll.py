@@ -116,6 +116,8 @@ def _post(root: Path, path: Path, draft: bool, config: dict, permalink: str, zon
     draft = draft or meta.get("published") is False or fm.truthy(meta.get("draft", False))
     aliases = [str(a) for a in _listify(meta.get("redirect_from"))]
     meta.setdefault("categories", categories)
+    if not meta.get("title"):  # Jekyll titles a post from its file name
+        meta["title"] = " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", name_slug) if w)
     return OldPost(rel, meta, body, body_line, name_slug, date, date_only, url, aliases, draft)
 
 

@@ -126,14 +126,19 @@ def resolve(target: str, ctx, line: int) -> str | None:
     post = ctx.index.source(site_path)
     if post is not None:
         return ctx.relative(post, line) + suffix
-    if _looks_like_file(site_path) or path.startswith("/"):
-        if ctx.site.site_url:
-            old = ctx.site.site_url.rstrip("/") + site_path
-            ctx.warn(line, f"`{target}` is not in the old blog's files; it now points at the "
-                           f"old site: {old}")
-            return old + suffix
-        ctx.warn(line, f"`{target}` is not in the old blog's files: add it beside the post "
-                       "or fix the link")
+    guess = _by_tail(ctx.site, path) if _looks_like_file(path) else None
+    if guess is not None:
+        ctx.warn(line, f"`{target}` is not where the link says; the one file of the old blog "
+                       f"with that name, `{guess.relative_to(ctx.site.root).as_posix()}`, is used")
+        return ctx.copy(guess) + suffix
+    # a link into the old site that leads nowhere in the new one
+    if ctx.site.site_url:
+        old = ctx.site.site_url.rstrip("/") + site_path
+        ctx.warn(line, f"`{target}` is not in the old blog's files; it now points at the "
+                       f"old site: {old}")
+        return old + suffix
+    ctx.warn(line, f"`{target}` is not in the old blog's files: add it beside the post "
+                   "or fix the link")
     return None
 
 
@@ -159,6 +164,31 @@ def _marker(kind: str, value: str, ctx, line: int) -> str:
         return ctx.relative(post, line) + suffix
     ctx.warn(line, f"link to `{value}`: no such file in the old blog; fix the link")
     return "#"
+
+
+_SKIP = {"_site", "public", "node_modules", ".git", "output", "resources", ".cache", "vendor"}
+
+
+def _by_tail(site, path: str) -> Path | None:
+    """The only file of the old blog whose path ends with `path` (`img/a.png` ->
+    `assets/img/a.png`), else the only one with its name, for includes and themes that
+    prefix a folder; None when there is none or several."""
+    names = getattr(site, "_files_by_name", None)
+    if names is None:
+        names = {}
+        for p in sorted(site.root.rglob("*")):
+            rel = p.relative_to(site.root).parts
+            if p.is_file() and not (set(rel) & _SKIP) and not any(r.startswith(".") for r in rel):
+                names.setdefault(p.name.lower(), []).append(p)
+        site._files_by_name = names
+    tail = [part.lower() for part in path.strip("/").split("/") if part not in ("", ".", "..")]
+    if not tail:
+        return None
+    candidates = names.get(tail[-1], [])
+    found = [p for p in candidates if [x.lower() for x in p.parts[-len(tail):]] == tail]
+    if len(found) == 1:
+        return found[0]
+    return candidates[0] if not found and len(candidates) == 1 else None
 
 
 def _file(ctx, rel: str) -> Path | None:

@@ -12,6 +12,9 @@ _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 _COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}[ \t]*\n?", re.S)
 _HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)([^%]*?)-?%\}[ \t]*\n?(.*?)\n?[ \t]*"
                         r"\{%-?\s*endhighlight\s*-?%\}", re.S)
+_KATEX = re.compile(r"\{%-?\s*(katex|math|latex|tex|equation)(\s+display)?\s*-?%\}(.*?)"
+                    r"\{%-?\s*end\1\s*-?%\}", re.S)
+_KATEXMM = re.compile(r"\{%-?\s*katexmm\s*-?%\}(.*?)\{%-?\s*endkatexmm\s*-?%\}", re.S)
 _TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _OUTPUT = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
 _ARG = re.compile(r"""([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"']+)""")
@@ -34,6 +37,10 @@ def convert(text: Text, ctx) -> list[str]:
     text.sub(_RAW, keep)
     text.sub(_COMMENT, lambda m, line: "")
     text.sub(_HIGHLIGHT, lambda m, line: _fence(m.group(1), m.group(3), ctx, line, m.group(2)))
+    # jekyll-katex's tags: a formula, or `katexmm` around prose with `$` math
+    text.sub(_KATEX, lambda m, line: (f"\n$$\n{m.group(3).strip()}\n$$\n" if m.group(2)
+                                      else f"${m.group(3).strip()}$"))
+    text.sub(_KATEXMM, lambda m, line: m.group(1))
     text.sub(_TAG, lambda m, line: _tag(m, ctx, line))
     text.sub(_OUTPUT, lambda m, line: _output(m.group(1), ctx, line),
              protect=lambda s: ctx.math_ranges(s))

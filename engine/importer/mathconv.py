@@ -16,6 +16,7 @@ _INLINE_BS = re.compile(r"\\\\?\((.+?)\\\\?\)", re.S)
 _DOUBLE = re.compile(r"\$\$(.+?)\$\$", re.S)
 # pandoc's rule: `$` then a non-space, up to a `$` after a non-space not followed by a digit
 _SINGLE = re.compile(r"(?<![\\$])\$(?![\s$])((?:[^$\n\\]|\\.|\n(?![ \t]*\n))+?)(?<![\s\\])\$(?![\d$])")
+_SCRIPT = re.compile(r"<script\s+type=[\"']math/tex(;\s*mode=display)?[\"']\s*>(.*?)</script>", re.S | re.I)
 _TEXISH = re.compile(r"[\\^_=+<>{}]|^[A-Za-z]$")
 
 
@@ -35,6 +36,9 @@ def convert(text: Text, ctx, inline_double: bool) -> None:
     def formulas(s):
         return merge_ranges(code_ranges(s), math_ranges(s), _ranges(_BARE_ENV, s))
 
+    # MathJax 2's own markup, which kramdown once produced and some posts carry
+    text.sub(_SCRIPT, lambda m, line: _display(m.group(2), m) if m.group(1)
+             else "$" + " ".join(m.group(2).split()) + "$", protect=code_ranges)
     text.sub(_DOUBLE, lambda m, line: _double(m, inline_double), protect=code_ranges)
     text.sub(_DISPLAY_BS, lambda m, line: _bs(m, ctx, line, True), protect=formulas)
     text.sub(_BARE_ENV, lambda m, line: _display(m.group(2), m),

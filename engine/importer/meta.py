@@ -24,12 +24,14 @@ def split(text: str, rel: str, report: ImportReport) -> tuple[dict, str, int]:
         if m:
             try:
                 meta = parse(m.group(1) or "") or {}
-            except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-                line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
-                report.error(f"frontmatter is not valid: {str(exc).splitlines()[0]}", rel, line)
-                meta = {}
+            except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as exc:
+                mark = getattr(exc, "problem_mark", None)
+                line = mark.line + 2 if mark else 2
+                report.warn(f"frontmatter is not valid ({str(exc).splitlines()[0]}); read line by "
+                            "line as `key: value` instead: check the result", rel, line)
+                meta = lenient(m.group(1) or "")
             if not isinstance(meta, dict):
-                report.error("frontmatter is not `key: value` lines", rel, 2)
+                report.warn("frontmatter is not `key: value` lines; ignored", rel, 2)
                 meta = {}
             return meta, text[m.end():], text.count("\n", 0, m.end()) + 1
     if text.startswith("{"):
@@ -39,6 +41,24 @@ def split(text: str, rel: str, report: ImportReport) -> tuple[dict, str, int]:
         except ValueError:
             pass
     return {}, text, 1
+
+
+def lenient(block: str) -> dict:
+    """`key: value` lines (YAML or TOML `=`) the way a reader would take them, for
+    frontmatter that a stricter parser refuses (tabs, unquoted colons)."""
+    meta: dict = {}
+    for line in block.split("\n"):
+        m = re.match(r"^([A-Za-z_][\w-]*)[ \t]*[:=][ \t]*(.*?)[ \t]*$", line)
+        if not m:
+            continue
+        value = m.group(2)
+        if value.startswith("[") and value.endswith("]"):
+            meta[m.group(1)] = [v.strip().strip("\"'") for v in value[1:-1].split(",") if v.strip()]
+        elif value.lower() in ("true", "false"):
+            meta[m.group(1)] = value.lower() == "true"
+        else:
+            meta[m.group(1)] = value.strip("\"'")
+    return meta
 
 
 def _yaml(block: str):
