@@ -98,6 +98,7 @@ def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
     elif site.kind == "gatsby":
         mdx.convert(text, ctx)
     elif site.kind == "pelican":
+        raw = liquid.convert(text, ctx, outputs=False)  # the liquid_tags plugin
         pelicanbody.convert(text, ctx)
     if site.kramdown:
         kramdown.convert(text, ctx)
@@ -136,7 +137,7 @@ def _html_math(text: Text, ctx: Ctx) -> None:
 
 def _leftovers(text: Text, ctx: Ctx) -> None:
     """Template syntax still in the prose (from a construct we did not expect): reported."""
-    for line0, construct in leftovers.scan(text.text):
+    for line0, construct in leftovers.scan(text.text, outputs=ctx.site.kind == "jekyll"):
         offset = sum(len(l) + 1 for l in text.text.split("\n")[:line0])
         ctx.warn(text.line_at(offset), f"`{construct}` is left as text: the old site's "
                                        "template syntax; rewrite it in Markdown")

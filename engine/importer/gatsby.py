@@ -32,6 +32,7 @@ def read(root: Path, report: ImportReport) -> OldSite:
     if not folders:
         folders = [root / d for d in ("content/blog", "content/posts", "content")
                    if (root / d).is_dir()][:1]
+    prefix = _node_prefix(root)
     seen = set()
     for folder in folders:
         for path in sorted(folder.rglob("*")):
@@ -39,11 +40,23 @@ def read(root: Path, report: ImportReport) -> OldSite:
                     or not path.is_file() or "node_modules" in path.parts:
                 continue
             seen.add(path)
-            site.posts.append(_post(root, folder, path, report))
+            site.posts.append(_post(root, folder, path, report, prefix))
     return site
 
 
-def _post(root: Path, folder: Path, path: Path, report: ImportReport) -> OldPost:
+def _node_prefix(root: Path) -> str:
+    """A folder gatsby-node.js puts before every generated slug (`/blog${value}`), or ''."""
+    for name in ("gatsby-node.js", "gatsby-node.ts", "gatsby-node.mjs"):
+        path = root / name
+        if path.is_file():
+            m = re.search(r"`(/[\w-]+)/?\$\{\s*(?:value|slug|filePath|relativePath|"
+                          r"node\.fields\.slug)\s*\}`", path.read_text(encoding="utf-8"))
+            if m:
+                return m.group(1)
+    return ""
+
+
+def _post(root: Path, folder: Path, path: Path, report: ImportReport, prefix: str = "") -> OldPost:
     rel = path.relative_to(root).as_posix()
     meta, body, body_line = fm.split(path.read_text(encoding="utf-8", errors="replace"), rel, report)
     frel = PurePosixPath(path.relative_to(folder).as_posix())
@@ -56,7 +69,7 @@ def _post(root: Path, folder: Path, path: Path, report: ImportReport) -> OldPost
             url += "/"
     else:
         parts = frel.parent.parts if bundle else (*frel.parent.parts, frel.stem)
-        url = "/" + "/".join(parts) + "/" if parts else "/"
+        url = prefix + "/" + "/".join(parts) + "/" if parts else prefix + "/"
     date, date_only = fm.date(meta.get("date"))
     if date is None:
         report.warn("no `date` in the frontmatter; the file's modification time is used", rel)

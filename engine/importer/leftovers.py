@@ -9,13 +9,15 @@ import re
 from .mathconv import math_ranges
 from .text import code_ranges, merge
 
-_LEFT = re.compile(r"\{%-?\s*\w+.*?%\}|\{\{[<%].*?[>%]\}\}|\{\{-?\s*[\w.'\"]+[^{}\n]*?\}\}"
-                   r"|^[ \t]*\{:[^}\n]*\}[ \t]*$|\{:\s*[.#][\w-]+[^}\n]*\}", re.M)
+_LEFT = re.compile(r"\{%-?\s*\w+.*?%\}|\{\{[<%].*?[>%]\}\}|^[ \t]*\{:[^}\n]*\}[ \t]*$"
+                   r"|\{:\s*[.#][\w-]+[^}\n]*\}", re.M)
+_OUTPUT = re.compile(r"\{\{-?\s*[\w.'\"]+[^{}\n]*?\}\}")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
-def scan(markdown: str) -> list[tuple[int, str]]:
-    """(0-based line, construct) of every leftover outside code, math and comments.
+def scan(markdown: str, outputs: bool = True) -> list[tuple[int, str]]:
+    """(0-based line, construct) of every leftover outside code, math and comments;
+    `outputs=False` leaves `{{ x }}` alone (only Liquid gives it a meaning).
 
     >>> scan("Hi {{ site.title }}.\\n`{% raw %}` $x$\\n{: .lead}\\n")
     [(0, '{{ site.title }}'), (2, '{: .lead}')]
@@ -23,7 +25,8 @@ def scan(markdown: str) -> list[tuple[int, str]]:
     skip = merge(code_ranges(markdown), math_ranges(markdown),
                  [(m.start(), m.end()) for m in _COMMENT.finditer(markdown)])
     out = []
-    for m in _LEFT.finditer(markdown):
+    found = list(_LEFT.finditer(markdown)) + (list(_OUTPUT.finditer(markdown)) if outputs else [])
+    for m in sorted(found, key=lambda m: m.start()):
         if any(a <= m.start() < b for a, b in skip):
             continue
         out.append((markdown.count("\n", 0, m.start()), m.group(0).strip()))

@@ -23,9 +23,10 @@ _IMAGE_KEYS = ("url", "src", "image", "file", "path", "img", "name", "link")
 _ALT_KEYS = ("alt", "description", "caption", "title", "desc", "text")
 
 
-def convert(text: Text, ctx) -> list[str]:
+def convert(text: Text, ctx, outputs: bool = True) -> list[str]:
     """Rewrite the Liquid in `text` (a Jekyll post body) in place. `{% raw %}` content is
-    left as placeholders for `restore()`, so no later rewrite touches it."""
+    left as placeholders for `restore()`, so no later rewrite touches it. `outputs=False`
+    (Pelican's liquid_tags) leaves `{{ }}` alone: only tags were rendered there."""
     stash: list[str] = []
     if ctx.post.meta.get("render_with_liquid") is False:
         return stash
@@ -42,13 +43,15 @@ def convert(text: Text, ctx) -> list[str]:
                                       else f"${m.group(3).strip()}$"))
     text.sub(_KATEXMM, lambda m, line: m.group(1))
     text.sub(_TAG, lambda m, line: _tag(m, ctx, line))
-    text.sub(_OUTPUT, lambda m, line: _output(m.group(1), ctx, line),
-             protect=lambda s: ctx.math_ranges(s))
+    if outputs:
+        text.sub(_OUTPUT, lambda m, line: _output(m.group(1), ctx, line),
+                 protect=lambda s: ctx.math_ranges(s))
     # What is left is Liquid nobody can render: out of the page, into the report.
     text.sub(_TAG, lambda m, line: _unknown(m.group(0), ctx, line, "Liquid tag"),
              protect=code_ranges)
-    text.sub(_OUTPUT, lambda m, line: _unknown(m.group(0), ctx, line, "Liquid output"),
-             protect=lambda s: ctx.math_ranges(s) + code_ranges(s))
+    if outputs:
+        text.sub(_OUTPUT, lambda m, line: _unknown(m.group(0), ctx, line, "Liquid output"),
+                 protect=lambda s: ctx.math_ranges(s) + code_ranges(s))
     return stash
 
 
@@ -89,6 +92,11 @@ def _tag(m: re.Match, ctx, line: int) -> str | None:
         return f"file:{rest.lstrip('/')}"
     if name in ("gist", "youtube", "vimeo", "tweet"):
         return embed(name, rest.split(), ctx, line)
+    if name == "img":
+        return _img(rest, ctx, line)
+    if name == "video":
+        src = rest.split()[0] if rest.split() else ""
+        return f'<video controls src="{_html(src)}"></video>' if src else None
     if name in ("endraw", "raw"):
         ctx.warn(line, f"unbalanced `{{% {name} %}}` removed")
         return ""
@@ -133,6 +141,23 @@ def embed(name: str, words: list[str], ctx, line: int) -> str:
     url = f"https://gist.github.com/{ident}" if name == "gist" else ident
     ctx.warn(line, f"embedded {name} `{ident}` is shown as a link (the build runs no scripts)")
     return f"[{name}: {ident}]({url})"
+
+
+def _img(rest: str, ctx, line: int) -> str | None:
+    """Octopress/Pelican `{% img [class] src [width [height]] ["title" ["alt"]] %}`."""
+    quoted = re.findall(r'"([^"]*)"', rest)
+    words = re.sub(r'"[^"]*"', "", rest).split()
+    src = next((w for w in words if "/" in w or "." in w), "")
+    if not src:
+        return None
+    after = words[words.index(src) + 1:]
+    sizes = [w for w in after if re.fullmatch(r"\d+(?:px|%)?", w)]
+    title = quoted[0] if quoted else ""
+    alt = quoted[1] if len(quoted) > 1 else title
+    if sizes:
+        extra = f' width="{sizes[0]}"' + (f' height="{sizes[1]}"' if len(sizes) > 1 else "")
+        return f'<img src="{_html(src)}" alt="{_html(alt)}"{extra}>'
+    return f"![{_md_escape(alt)}]({_dest(src)}" + (f' "{title}"' if title else "") + ")"
 
 
 def _output(expr: str, ctx, line: int) -> str | None:

@@ -46,12 +46,12 @@ def read(root: Path, report: ImportReport) -> OldSite:
     site.base_path = ((m.group(1) or "") if m else "").rstrip("/") + "/"
     site.site_url = siteurl.rstrip("/") + "/" if m else ""
     pages = [str(p) for p in config.get("PAGE_PATHS", ["pages"])]
-    statics = [str(p) for p in config.get("STATIC_PATHS", ["images"])]
     article_paths = [str(p) for p in config.get("ARTICLE_PATHS", [""])]
     pattern = str(config.get("ARTICLE_URL", "{slug}.html"))
     for path in sorted(content.rglob("*")) if content.is_dir() else ():
         rel = path.relative_to(content).as_posix()
-        if not path.is_file() or any(rel.startswith(p.strip("/") + "/") for p in pages + statics if p):
+        # Markdown under a static path is still an article (STATIC_EXCLUDE_SOURCES)
+        if not path.is_file() or any(rel.startswith(p.strip("/") + "/") for p in pages if p):
             continue
         if not any(rel.startswith(p.strip("/")) for p in article_paths):
             continue
