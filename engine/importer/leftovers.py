@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .mathconv import math_ranges
-from .text import code_ranges, merge
+from .text import code_ranges, inside, merge
 
 _LEFT = re.compile(r"\{%-?\s*\w+.*?%\}|\{\{[<%].*?[>%]\}\}|^[ \t]*\{:[^}\n]*\}[ \t]*$"
                    r"|\{:\s*[.#][\w-]+[^}\n]*\}", re.M)
@@ -27,7 +27,7 @@ def scan(markdown: str, outputs: bool = True) -> list[tuple[int, str]]:
     out = []
     found = list(_LEFT.finditer(markdown)) + (list(_OUTPUT.finditer(markdown)) if outputs else [])
     for m in sorted(found, key=lambda m: m.start()):
-        if any(a <= m.start() < b for a, b in skip):
+        if inside(skip, m.start()):
             continue
         out.append((markdown.count("\n", 0, m.start()), m.group(0).strip()))
     return out

@@ -5,9 +5,10 @@ converted; a `$` that opens no formula (`$5`) is escaped."""
 
 from __future__ import annotations
 
+import functools
 import re
 
-from .text import Text, code_ranges, merge
+from .text import Text, code_ranges, inside, merge
 
 _ENVS = r"(?:equation|align|alignat|gather|multline|flalign|eqnarray|displaymath|split)\*?"
 _BARE_ENV = re.compile(rf"^([ \t]*)(\\begin\{{({_ENVS})\}}.*?\\end\{{\3\}})[ \t]*$", re.M | re.S)
@@ -20,15 +21,14 @@ _SCRIPT = re.compile(r"<script\s+type=[\"']math/tex(;\s*mode=display)?[\"']\s*>(
 _TEXISH = re.compile(r"[\\^_=+<>{}]|^[A-Za-z]$")
 
 
+@functools.lru_cache(maxsize=16)
 def math_ranges(text: str) -> list[tuple[int, int]]:
     """Where the (canonical) formulas of `text` are; code is not looked at."""
     code = code_ranges(text)
-    out = []
-    for regex in (_DOUBLE, _SINGLE):
-        for m in regex.finditer(text):
-            if not any(a <= m.start() < b for a, b in code + out):
-                out.append((m.start(), m.end()))
-    return sorted(out)
+    doubles = [(m.start(), m.end()) for m in _DOUBLE.finditer(text) if not inside(code, m.start())]
+    skip = merge(code, doubles)
+    singles = [(m.start(), m.end()) for m in _SINGLE.finditer(text) if not inside(skip, m.start())]
+    return sorted(doubles + singles)
 
 
 def convert(text: Text, ctx, inline_double: bool) -> None:

@@ -4,6 +4,7 @@ construct found after earlier rewrites is still reported at its line in the old 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Callable
 
@@ -30,7 +31,9 @@ class Text:
         i = bisect.bisect_right(self._anchors, (start, float("inf"), True)) - 1
         _, _, counting = self._anchors[max(i, 0)]
         kept = [(out, self.line_at(start), counting)]
-        kept += [(out + a - start, line, c) for a, line, c in self._anchors if start < a < end]
+        lo = bisect.bisect_right(self._anchors, (start, float("inf"), True))
+        hi = bisect.bisect_left(self._anchors, (end, -1, False))
+        kept += [(out + a - start, line, c) for a, line, c in self._anchors[lo:hi] if start < a]
         return kept
 
     def sub(self, pattern: re.Pattern | str, fn: Callable[[re.Match, int], str | None],
@@ -67,10 +70,17 @@ class Text:
         self._anchors = anchors or [(0, 1, True)]
 
 
-_CM = MarkdownIt("commonmark")
+_CM = MarkdownIt("commonmark").disable("inline")  # block structure is all code needs
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
 
 
+def inside(ranges: Ranges, offset: int) -> bool:
+    """Whether `offset` falls in one of the sorted, disjoint `ranges`."""
+    i = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
+    return i >= 0 and offset < ranges[i][1]
+
+
+@functools.lru_cache(maxsize=16)
 def code_ranges(text: str) -> Ranges:
     """Fenced and indented code blocks and inline code spans: never rewritten."""
     lines = text.splitlines(keepends=True)
@@ -84,8 +94,9 @@ def code_ranges(text: str) -> Ranges:
             a, b = tok.map
             ranges.append((starts[a], starts[min(b, len(lines))]))
             blocked.append((a, b))
+    blocks = _merge(ranges)
     for m in _CODE_SPAN.finditer(text):
-        if not any(s <= m.start() < e for s, e in ranges):
+        if not inside(blocks, m.start()):
             ranges.append((m.start(), m.end()))
     return _merge(ranges)
 
