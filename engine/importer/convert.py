@@ -102,6 +102,9 @@ def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
         pelicanbody.convert(text, ctx)
     if site.kramdown:
         kramdown.convert(text, ctx)
+    elif site.kind == "hugo":
+        kramdown.goldmark(text, ctx)
+    text.sub(_FENCE_INFO, lambda m, line: m.group(1) + m.group(2))
     mathconv.convert(text, ctx, inline_double=site.kramdown or site.kind == "gatsby")
     links.rewrite(text, ctx)
     _leftovers(text, ctx)
@@ -114,6 +117,10 @@ def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
     return out
 
 
+# Prism and Hugo options after a fence's language (`js{1,3-5}`, `js:title=a.js`,
+# `go {linenos=true}`) are not a language: the language is kept, the options go.
+_FENCE_INFO = re.compile(r"^([ \t]*(?:```+|~~~+)[ \t]*)([\w+#.-]+)(?:\{[^}\n]*\}|:title=\S*|[ \t]+\{[^}\n]*\})"
+                         r"(?=[ \t]*$)", re.M)
 _HTML_MATH = re.compile(r"\$\$|\\\(|\\\[|(?<![\\$])\$(?=\S)[^$\n]*\S\$")
 
 

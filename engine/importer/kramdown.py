@@ -23,7 +23,53 @@ _ABBR = re.compile(r"^\*\[[^\]]+\]:.*\n?", re.M)
 _PAIR = re.compile(r"""([\w-]+)\s*=\s*("[^"]*"|'[^']*'|\S+)""")
 
 
+_MARKDOWN_ATTR = re.compile(r"^([ \t]*<([a-zA-Z][\w-]*)\b[^>\n]*?)\s+markdown=[\"']?(?:1|block|span)[\"']?"
+                            r"([^>\n]*>)[ \t]*\n?", re.M)
+# Goldmark's attribute syntax (Hugo): `## Heading {#id .class}`, `{.class}` alone on a line
+_GOLDMARK_HEADING = re.compile(r"^(#{1,6}[ \t].*?)[ \t]+(\{[#.][^}\n]*\})[ \t]*$", re.M)
+_GOLDMARK_BLOCK = re.compile(r"^\{[#.][\w-][^}\n]*\}[ \t]*\n?", re.M)
+
+
+def goldmark(text: Text, ctx) -> None:
+    """Hugo's Goldmark attributes: dropped (the build makes its own ids), each noted."""
+    def heading(m, line):
+        ctx.warn(line, f"heading attributes `{m.group(2)}` dropped: the build makes ids from "
+                       "the heading's text; links to a custom id may need updating")
+        return m.group(1)
+
+    text.sub(_GOLDMARK_HEADING, heading, protect=code_ranges)
+    text.sub(_GOLDMARK_BLOCK, lambda m, line: _noted(ctx, line, f"attribute list `{m.group(0).strip()}`")
+             .replace("\x01", ""), protect=code_ranges)
+
+
+def html_blocks(text: Text, ctx) -> None:
+    """`<div markdown="1">`: kramdown read Markdown inside; CommonMark does when blank lines
+    separate it from the tags, so the attribute goes and the blank lines come."""
+    def opening(m, line):
+        tag = m.group(2)
+        rest = m.string[m.end():]
+        close = re.search(rf"^[ \t]*</{tag}>", rest, re.M)
+        if close is None:
+            return None
+        return m.group(1) + m.group(3) + "\n\n"
+
+    text.sub(_MARKDOWN_ATTR, opening, protect=code_ranges)
+    text.sub(r"(?<=\S)\n([ \t]*</(?:div|section|article|aside|details|figure|span|p|td|li)>)",
+             lambda m, line: "\n\n" + m.group(1) if _after_markdown_block(m) else None,
+             protect=code_ranges)
+
+
+def _after_markdown_block(m: re.Match) -> bool:
+    # only closing tags of blocks whose opening lost `markdown="1"` (followed by a blank line)
+    tag = re.search(r"</(\w+)>", m.group(1)).group(1)
+    before = m.string[:m.start()]
+    opened = [o for o in re.finditer(rf"<{tag}\b[^>\n]*>\n\n", before)]
+    return bool(opened) and before.rfind(f"</{tag}>") < opened[-1].start()
+
+
 def convert(text: Text, ctx) -> None:
+    html_blocks(text, ctx)
+
     def toc(m, line):
         ctx.toc = True
         return ""

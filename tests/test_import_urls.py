@@ -1,0 +1,70 @@
+"""Old permalinks as each generator made them, and what the importer turns them into."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from engine.importer import hugo, jekyll, urls
+from engine.importer.pelican import headers
+
+DATE = dt.datetime(2017, 1, 5, 9, 30)
+
+
+@pytest.mark.parametrize("style,expected", [
+    ("date", "/ml/2017/01/05/My-Post.html"),
+    ("pretty", "/ml/2017/01/05/My-Post/"),
+    ("ordinal", "/ml/2017/005/My-Post.html"),
+    ("none", "/ml/My-Post.html"),
+    ("/:year/:i_month/:i_day/:slug/", "/2017/1/5/my-post/"),
+    ("/blog/:title:output_ext", "/blog/My-Post.html"),
+])
+def test_jekyll_permalinks(style, expected):
+    pattern = jekyll._STYLES.get(style, style)
+    assert jekyll._url(pattern, DATE, "My Post", ["ML"], ".md") == expected
+
+
+def test_jekyll_category_with_a_space_is_escaped_then_slugged_with_a_redirect():
+    old = jekyll._url(jekyll._STYLES["date"], DATE, "a", ["Machine Learning"], ".md")
+    assert old == "/machine%20learning/2017/01/05/a.html"
+    assert urls.new_path(old, "a") == ("/machine-learning/2017/01/05/a/", True)
+    assert urls.redirect_file(old) == "machine learning/2017/01/05/a.html"
+
+
+@pytest.mark.parametrize("pattern,expected", [
+    ("/:year/:month/:slug/", "/2017/01/the-slug/"),
+    ("/:section/:filename/", "/posts/hello/"),
+    ("/:year/:title/", "/2017/hello-world/"),
+    ("/:slugorfilename/", "/the-slug/"),
+])
+def test_hugo_permalinks(pattern, expected):
+    from pathlib import PurePosixPath
+    crel = PurePosixPath("posts/hello/index.md")
+    meta = {"slug": "the-slug"}
+    assert hugo._pattern(pattern, DATE, "posts", crel, "Hello World", meta, "hello", True) == expected
+
+
+@pytest.mark.parametrize("old,expected", [
+    ("/2017/01/a.html", ("/2017/01/a/", True)),
+    ("/2017/01/a/", ("/2017/01/a/", False)),
+    ("/2017/01/a", ("/2017/01/a/", False)),
+    ("/notes/index.html", ("/notes/", False)),
+    ("/tags/x/", ("/fallback/", True)),
+    ("/", ("/fallback/", True)),
+])
+def test_new_path(old, expected):
+    assert urls.new_path(old, "fallback") == expected
+
+
+def test_redirect_page_points_relative_and_canonical():
+    page = urls.redirect_page("2017/01/a.html", "2017/01/a/", "")
+    assert 'content="0; url=a/"' in page and 'rel="canonical" href="a/"' in page
+    page = urls.redirect_page("old/x/index.html", "new/x/", "https://b.example/")
+    assert 'url=../../new/x/' in page and 'href="https://b.example/new/x/"' in page
+
+
+def test_pelican_headers_with_continuation_lines():
+    meta, body, line = headers("Title: A\nTags: x, y\nSummary: one\n    two\n\nBody\n")
+    assert meta == {"title": "A", "tags": "x, y", "summary": "one two"}
+    assert body == "Body\n" and line == 6
