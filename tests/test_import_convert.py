@@ -91,3 +91,10 @@ def test_unreadable_frontmatter_is_read_line_by_line(tmp_path):
                                   "p.md", report)
     assert data["title"] == "A: B" and data["date"] == "2020-01-02" and body == "Body\n"
     assert line == 6 and report.warnings and report.warnings[0].line >= 2
+
+
+def test_formulas_katex_refuses_are_located_at_import():
+    out, report, _ = run("hugo", "Fine $x$.\n\n$$\na = b\n\\eqref{e1}\n$$\n\nAnd $y \\label{q}$ \\require{cancel}$\\cancel{z}$.\n")
+    found = [(w.line, w.message.split(":")[0]) for w in report.warnings]
+    assert found == [(8, "`\\label{...}` removed"), (5, "KaTeX cannot typeset this formula")]
+    assert "$y $" in out and "$\\cancel{z}$" in out and "\\require" in out  # outside math: left

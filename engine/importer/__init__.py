@@ -55,8 +55,7 @@ def plan(source: Path, root: Path, kind: str = "auto") -> Plan:
                         f"`{path}`", post.source)
         ctx = convert.Ctx(post, site, index, new_url, report)
         markdown = convert.body(post, site, ctx)
-        math = convert.math_dialect(markdown, site)
-        head = frontmatter.render(post, kind, path, math, ctx.toc)
+        head = frontmatter.render(post, kind, path, ctx.dialect, ctx.toc)
         out = f"content/posts/{folder}/"
         result.files[out + "index.md"] = (head + markdown).encode("utf-8")
         for name, old in sorted(ctx.files.items()):

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..math import legacy_evidence
-from . import kramdown, leftovers, links, liquid, mathconv, mdx, pelicanbody, shortcodes
+from . import kramdown, leftovers, links, liquid, mathconv, mdx, pelicanbody, shortcodes, texcheck
 from .model import OldPost, OldSite
 from .report import ImportReport
 from .text import Text
@@ -23,6 +23,7 @@ class Ctx:
         self.post, self.site, self.index, self.new_url = post, site, index, new_url
         self.report = report
         self.toc = False
+        self.dialect = "modern"
         self.files: dict[str, Path] = {}   # name in the new bundle -> old file
         self._names: dict[Path, str] = {}
 
@@ -106,7 +107,10 @@ def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
         kramdown.goldmark(text, ctx)
     text.sub(_FENCE_INFO, lambda m, line: m.group(1) + m.group(2))
     mathconv.convert(text, ctx, inline_double=site.kramdown or site.kind == "gatsby")
+    texcheck.adapt(text, ctx)
     links.rewrite(text, ctx)
+    ctx.dialect = math_dialect(text.text, site)
+    texcheck.check(text, ctx, ctx.dialect)
     _leftovers(text, ctx)
     _html_math(text, ctx)
     liquid.restore(text, raw)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .text import Text, code_ranges, inside, merge
+from .text import Text, code_ranges, html_block_ranges, inside, merge
 
 _ENVS = r"(?:equation|align|alignat|gather|multline|flalign|eqnarray|displaymath|split)\*?"
 _BARE_ENV = re.compile(rf"^([ \t]*)(\\begin\{{({_ENVS})\}}.*?\\end\{{\3\}})[ \t]*$", re.M | re.S)
@@ -45,7 +45,8 @@ def convert(text: Text, ctx, inline_double: bool) -> None:
              protect=lambda s: merge_ranges(code_ranges(s), math_ranges(s)))
     text.sub(_INLINE_BS, lambda m, line: _bs(m, ctx, line, False), protect=formulas)
     text.sub(r"(?<![\\$])\$(?!\$)", lambda m, line: "\\$",
-             protect=lambda s: merge_ranges(code_ranges(s), math_ranges(s), _html_ranges(s)))
+             protect=lambda s: merge_ranges(code_ranges(s), math_ranges(s), _html_ranges(s),
+                                            html_block_ranges(s)))
 
 
 def merge_ranges(*lists):

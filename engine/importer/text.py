@@ -101,6 +101,16 @@ def code_ranges(text: str) -> Ranges:
     return _merge(ranges)
 
 
+@functools.lru_cache(maxsize=16)
+def html_block_ranges(text: str) -> Ranges:
+    """Raw HTML blocks: shown as written, so no Markdown escape may be added inside."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    return _merge([(starts[t.map[0]], starts[min(t.map[1], len(starts) - 1)])
+                   for t in _CM.parse(text) if t.type == "html_block" and t.map])
+
+
 def _merge(ranges: Ranges) -> Ranges:
     out: Ranges = []
     for a, b in sorted(ranges):
