@@ -185,3 +185,23 @@ def test_detects_each_kind_and_refuses_an_unknown_folder(tmp_path, capsys):
     assert [detect(FIXTURES / k)[0] for k in KINDS] == list(KINDS)
     assert cli.run(tmp_path, tmp_path) == 1
     assert "no blog found" in capsys.readouterr().err
+
+
+def test_the_seed_post_as_a_gatsby_blog_imports_as_legacy_and_builds(tmp_path):
+    """The Gatsby-era original of the first post: four-backslash row breaks in matrices."""
+    old = tmp_path / "old"
+    (old / "content/blog/convnet").mkdir(parents=True)
+    (old / "gatsby-config.js").write_text(
+        "module.exports = { plugins: [{ resolve: `gatsby-source-filesystem`, "
+        "options: { path: `${__dirname}/content/blog` } }] }\n")
+    shutil.copy(Path(__file__).parent / "fixtures/seed_verbatim.md", old / "content/blog/convnet/index.md")
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "site.toml").write_text('title = "x"\n')
+    assert cli.run(old, new) == 0
+    text = (new / "content/posts/convnet/index.md").read_text()
+    assert "\nmath: legacy\n" in text and "\npath: /ConvNet-dont-do-Conv/\n" in text
+    summary = assemble.build(new, use_cache=False, jobs=1)
+    html = page(new / "site", "ConvNet-dont-do-Conv")
+    assert summary.formulas_typeset > 0 and html.count("<mtable") >= 2
+    assert "math-error" not in html

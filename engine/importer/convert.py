@@ -12,7 +12,7 @@ from ..math import legacy_evidence
 from . import kramdown, leftovers, links, liquid, mathconv, mdx, pelicanbody, shortcodes, texcheck
 from .model import OldPost, OldSite
 from .report import ImportReport
-from .text import Text
+from .text import Text, code_ranges
 
 
 class Ctx:
@@ -113,12 +113,13 @@ def body(post: OldPost, site: OldSite, ctx: Ctx) -> str:
     texcheck.check(text, ctx, ctx.dialect)
     _leftovers(text, ctx)
     _html_math(text, ctx)
+    # blank lines and a single space that rewrites left at a paragraph's edge mean nothing
+    # (in prose; code keeps its own)
+    text.sub(r"\n{3,}", lambda m, line: "\n\n", protect=code_ranges)
+    text.sub(r"(?<=\S) \n\n(?! )", lambda m, line: "\n\n", protect=code_ranges)
+    text.sub(r"\n\n (?=\S)", lambda m, line: "\n\n", protect=code_ranges)
     liquid.restore(text, raw)
-    out = re.sub(r"\n{3,}", "\n\n", text.text.strip("\n")) + "\n"
-    # a single space left at the end or start of a paragraph by a rewrite means nothing
-    out = re.sub(r"(?<=\S) \n\n", "\n\n", out)
-    out = re.sub(r"\n\n (?=\S)", "\n\n", out)
-    return out
+    return text.text.strip("\n") + "\n"
 
 
 # Prism and Hugo options after a fence's language (`js{1,3-5}`, `js:title=a.js`,
