@@ -37,14 +37,14 @@ def convert(text: Text, ctx, outputs: bool = True) -> list[str]:
 
     text.sub(_RAW, keep)
     text.sub(_COMMENT, lambda m, line: "")
-    text.sub(_HIGHLIGHT, lambda m, line: _fence(m.group(1), m.group(3), ctx, line, m.group(2)))
+    text.sub(_HIGHLIGHT, lambda m, line: fence(m.group(1), m.group(3), ctx, line, m.group(2)))
     # jekyll-katex's tags: a formula, or `katexmm` around prose with `$` math
     text.sub(_KATEX, lambda m, line: (f"\n$$\n{m.group(3).strip()}\n$$\n" if m.group(2)
                                       else f"${m.group(3).strip()}$"))
     text.sub(_KATEXMM, lambda m, line: m.group(1))
     text.sub(_TAG, lambda m, line: _tag(m, ctx, line))
     if outputs:
-        text.sub(_OUTPUT, lambda m, line: _output(m.group(1), ctx, line),
+        text.sub(_OUTPUT, lambda m, line: _value(m.group(1), ctx, line),
                  protect=lambda s: ctx.math_ranges(s))
     # What is left is Liquid nobody can render: out of the page, into the report.
     text.sub(_TAG, lambda m, line: _unknown(m.group(0), ctx, line, "Liquid tag"),
@@ -60,7 +60,8 @@ def restore(text: Text, stash: list[str]) -> None:
         text.sub(r"\x00raw(\d+)\x00", lambda m, line: stash[int(m.group(1))])
 
 
-def _fence(lang: str, code: str, ctx, line: int, options: str = "") -> str:
+def fence(lang: str, code: str, ctx, line: int, options: str = "") -> str:
+    """Fenced code, with a fence longer than any backtick run inside."""
     if options.strip() and options.strip() != "linenos":
         ctx.warn(line, f"`highlight` options `{options.strip()}` dropped")
     ticks = "`" * max(3, max((len(t) for t in re.findall(r"`+", code)), default=0) + 1)
@@ -158,11 +159,6 @@ def _img(rest: str, ctx, line: int) -> str | None:
         extra = f' width="{sizes[0]}"' + (f' height="{sizes[1]}"' if len(sizes) > 1 else "")
         return f'<img src="{_html(src)}" alt="{_html(alt)}"{extra}>'
     return f"![{_md_escape(alt)}]({_dest(src)}" + (f' "{title}"' if title else "") + ")"
-
-
-def _output(expr: str, ctx, line: int) -> str | None:
-    value = _value(expr, ctx, line)
-    return value
 
 
 def _value(expr: str, ctx, line: int) -> str | None:

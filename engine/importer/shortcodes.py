@@ -52,7 +52,7 @@ def _paired(m: re.Match, ctx, line: int) -> str | None:
     name, inner = m.group(2).lower(), m.group(4)
     pos, named = params(m.group(3))
     if name == "highlight":
-        return liquid._fence(pos[0] if pos else named.get("lang", ""), inner.strip("\n"), ctx, line)
+        return liquid.fence(pos[0] if pos else named.get("lang", ""), inner.strip("\n"), ctx, line)
     if name in _MATH:
         tex = inner.strip()
         display = "display" in pos or named.get("display") in ("true", "block") or "\n" in tex \

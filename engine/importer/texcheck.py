@@ -26,7 +26,7 @@ def adapt(text: Text, ctx) -> None:
     spans = math_ranges(text.text)
     if not spans:
         return
-    starts = [a for a, _ in spans]
+    starts = {a for a, _ in spans}
     pattern = re.compile(r"\$\$.+?\$\$|(?<!\\)\$.+?(?<!\\)\$", re.S)
 
     def fix_span(m, line):
