@@ -98,10 +98,13 @@ def _single(m: re.Match, ctx, line: int) -> str | None:
         return f"post:{path}" + (f"#{frag}" if frag else "")
     if name == "figure":
         values = {"src": named.get("src", ""), "alt": named.get("alt") or named.get("title", ""),
-                  "caption": named.get("caption", ""), "width": named.get("width", "")}
+                  "caption": named.get("caption") or named.get("title", ""),
+                  "width": named.get("width", "")}
         if named.get("link") and not values["src"]:
             values["src"] = named["link"]
         return liquid.include("figure", values, ctx, line) or ""
+    if name == "video" and named.get("type") in ("youtube", "vimeo") and named.get("id"):
+        return liquid.embed(named["type"], [named["id"]], ctx, line)
     if name in ("youtube", "vimeo", "gist", "tweet", "x", "instagram"):
         ident = named.get("id") or (" ".join(pos) if name == "gist" else pos[0] if pos else "")
         if name == "gist":
