@@ -161,6 +161,8 @@ def math_dialect(markdown: str, site: OldSite) -> str:
     if site.math_verbatim:
         return "modern"
     for a, b in mathconv.math_ranges(markdown):
-        if legacy_evidence(markdown[a:b]):
+        tex = markdown[a:b]
+        # `\_` outside \text{} is the other sign of TeX written through Markdown
+        if legacy_evidence(tex) or texcheck.unescape_outside_text(tex) != tex.replace("\\*", "*"):
             return "legacy"
     return "modern"

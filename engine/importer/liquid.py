@@ -19,7 +19,8 @@ _TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _OUTPUT = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
 _ARG = re.compile(r"""([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"']+)""")
 _STASH = "\x00raw{}\x00"
-_IMAGE_KEYS = ("url", "src", "image", "file", "path", "img", "name", "link")
+IMAGE_KEYS = ("url", "src", "image", "image_path", "img_path", "file", "filename", "path", "img",
+               "source", "name", "link")
 _ALT_KEYS = ("alt", "description", "caption", "title", "desc", "text")
 
 
@@ -113,7 +114,7 @@ def include(name: str, values: dict[str, str], ctx, line: int) -> str | None:
     if any(w in low for w in ("mathjax", "katex", "math")):
         ctx.warn(line, f"`{{% include {name} %}}` dropped: the build typesets math itself")
         return ""
-    src = next((values[k] for k in _IMAGE_KEYS if values.get(k)), "")
+    src = next((values[k] for k in IMAGE_KEYS if values.get(k)), "")
     if any(w in low for w in ("youtube", "video", "vimeo")) and (values.get("id") or src):
         return embed("vimeo" if "vimeo" in low else "youtube", [values.get("id") or src], ctx, line)
     if src and (any(w in low for w in ("image", "img", "figure", "picture", "photo", "fig"))

@@ -117,6 +117,13 @@ def _single(m: re.Match, ctx, line: int) -> str | None:
             return value
     if name in _MATH:
         return None
+    source = next((v for k, v in named.items() if k in liquid.IMAGE_KEYS), "")
+    if re.search(r"\.(png|jpe?g|gif|svg|webp|avif)$", source, re.I):
+        # a theme's own image shortcode: what it shows is the image
+        ctx.warn(line, f"shortcode `{name}` shown as a plain image")
+        return liquid.include("figure", {"src": source, "alt": named.get("alt") or
+                                         named.get("title", ""), "caption": named.get("caption", ""),
+                                         "width": named.get("width", "")}, ctx, line) or ""
     shown = " ".join(m.group(0).split())
     ctx.warn(line, f"shortcode `{shown}` cannot be converted; it is kept in an HTML comment "
                    "(not shown): rewrite it in Markdown")

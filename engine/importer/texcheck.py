@@ -1,5 +1,5 @@
 """Formulas after conversion: MathJax-only commands KaTeX lacks are adapted where the meaning
-survives (`\\require{...}`, `\\label{...}`), and every formula is typeset once with the
+survives (`\\require{...}`, `\\label{...}`, `eqnarray`, `multline`), and every formula is typeset once with the
 build's KaTeX so one it refuses is reported at its line in the old blog, at import time."""
 
 from __future__ import annotations
@@ -12,11 +12,30 @@ from .text import Text
 
 _REQUIRE = re.compile(r"\\require\{[^{}]*\}")
 _LABEL = re.compile(r"\\label\{[^{}]*\}")
+# environments MathJax knows and KaTeX does not, as the nearest ones KaTeX has
+_ENVS = ((re.compile(r"\\(begin|end)\{eqnarray\*?\}"),
+          lambda m: r"\begin{array}{rcl}" if m.group(1) == "begin" else r"\end{array}"),
+         (re.compile(r"\\(begin|end)\{multline(\*?)\}"),
+          lambda m: f"\\{m.group(1)}{{gather{m.group(2)}}}"))
+
+
+_TEXT = re.compile(r"(\\(?:text\w*|mathrm|operatorname|mbox)\{[^{}]*\})")
+
+
+def unescape_outside_text(tex: str) -> str:
+    """`\\_` -> `_` and `\\*` -> `*` except inside `\\text{...}`: what a Markdown pass
+    left of the author's escapes (kramdown's single-dollar math is Markdown text)."""
+    parts = _TEXT.split(tex)
+    return "".join(p if i % 2 else re.sub(r"\\([_*])", r"\1", p) for i, p in enumerate(parts))
 
 
 def adapt(text: Text, ctx) -> None:
     def fix(m, line):
         tex = _REQUIRE.sub("", m.group(0))
+        if ctx.site.kramdown and not tex.startswith("$$"):
+            tex = unescape_outside_text(tex)
+        for regex, replacement in _ENVS:
+            tex = regex.sub(replacement, tex)
         if _LABEL.search(tex):
             ctx.warn(line, "`\\label{...}` removed: KaTeX does not number or cross-reference "
                            "equations (write the number with `\\tag{}`)")
