@@ -205,3 +205,13 @@ def test_the_seed_post_as_a_gatsby_blog_imports_as_legacy_and_builds(tmp_path):
     html = page(new / "site", "ConvNet-dont-do-Conv")
     assert summary.formulas_typeset > 0 and html.count("<mtable") >= 2
     assert "math-error" not in html
+
+
+def test_a_fresh_folder_gets_a_site_toml_and_builds(tmp_path):
+    assert cli.run(FIXTURES / "jekyll", tmp_path) == 0
+    assert (tmp_path / "site.toml").read_text() == (
+        'title = "An old Jekyll blog"\nbase_url = "https://old.example.com/blog/"\n')
+    summary = assemble.build(tmp_path, use_cache=False, jobs=1)
+    assert summary.posts == 3
+    html = (tmp_path / "site/old-second.html").read_text()
+    assert 'href="https://old.example.com/blog/notes/second/"' in html

@@ -47,6 +47,11 @@ def plan(source: Path, root: Path, kind: str = "auto") -> Plan:
         report.error(f"no posts found in `{source}` (a {kind} blog)")
         return result
     base_url = _base_url(root)
+    if not (root / "site.toml").exists():
+        result.files["site.toml"] = _settings(site).encode("utf-8")
+        base_url = _base_url_of(site)
+        report.plan.append("site.toml: created with the old blog's title"
+                           + (f" and address ({site.site_url})" if base_url else ""))
     index, targets = place(site)
     pages = {t[3] + "index.html" for t in targets}
     for post, folder, path, new_url, moved in targets:
@@ -129,6 +134,19 @@ def _unique(name: str, taken: set[str]) -> str:
         candidate, n = f"{name}-{n}", n + 1
     taken.add(candidate)
     return candidate
+
+
+def _base_url_of(site: OldSite) -> str:
+    return site.site_url if site.site_url.startswith(("http://", "https://")) else ""
+
+
+def _settings(site: OldSite) -> str:
+    """A first site.toml for a folder that has none: the blog keeps its name and address."""
+    title = (site.title or "My blog").replace("\\", "\\\\").replace('"', '\\"')
+    text = f'title = "{title}"\n'
+    if _base_url_of(site):
+        text += f'base_url = "{_base_url_of(site)}"\n'
+    return text
 
 
 def _base_url(root: Path) -> str:

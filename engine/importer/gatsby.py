@@ -22,6 +22,8 @@ def read(root: Path, report: ImportReport) -> OldSite:
     url = re.search(r"""siteUrl\s*:\s*[`'"]([^`'"]+)[`'"]""", text)
     prefix = re.search(r"""pathPrefix\s*:\s*[`'"]([^`'"]*)[`'"]""", text)
     site.base_path = "/" + (prefix.group(1).strip("/") + "/" if prefix and prefix.group(1).strip("/") else "")
+    title = re.search(r"""siteMetadata\s*:\s*\{[^}]*?\btitle\s*:\s*[`'"]([^`'"]+)[`'"]""", text, re.S)
+    site.title = title.group(1) if title else ""
     if url:
         site.site_url = url.group(1).rstrip("/") + site.base_path
     folders = []

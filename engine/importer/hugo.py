@@ -33,6 +33,7 @@ def read(root: Path, report: ImportReport) -> OldSite:
         site.static.append(("/", root / folder))
     goldmark = _get(config, "markup", "goldmark", "extensions", "passthrough", "enable")
     site.math_verbatim = bool(goldmark)
+    site.title = str(_get(config, "title") or "")
     content = root / str(_get(config, "contentDir") or "content")
     sections = _sections(content, config)
     permalinks = _permalinks(config)

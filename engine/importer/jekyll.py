@@ -41,6 +41,7 @@ def read(root: Path, report: ImportReport) -> OldSite:
     if config.get("url"):
         site.site_url = str(config["url"]).rstrip("/") + site.base_path
     site.config = config
+    site.title = str(config.get("title") or "")
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
         parts = rel.parts

@@ -38,5 +38,6 @@ class OldSite:
     base_path: str = "/"               # the path the old blog was served under
     math_verbatim: bool = True         # the old Markdown left TeX alone (kramdown, passthrough)
     kramdown: bool = False
+    title: str = ""                    # the old blog's name, for a new site.toml
     config: dict = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (source, why)

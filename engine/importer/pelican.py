@@ -45,6 +45,7 @@ def read(root: Path, report: ImportReport) -> OldSite:
     m = re.match(r"^https?://[^/]+(/.*)?$", siteurl)
     site.base_path = ((m.group(1) or "") if m else "").rstrip("/") + "/"
     site.site_url = siteurl.rstrip("/") + "/" if m else ""
+    site.title = str(config.get("SITENAME") or "")
     pages = [str(p) for p in config.get("PAGE_PATHS", ["pages"])]
     article_paths = [str(p) for p in config.get("ARTICLE_PATHS", [""])]
     pattern = str(config.get("ARTICLE_URL", "{slug}.html"))
