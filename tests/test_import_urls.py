@@ -68,3 +68,19 @@ def test_pelican_headers_with_continuation_lines():
     meta, body, line = headers("Title: A\nTags: x, y\nSummary: one\n    two\n\nBody\n")
     assert meta == {"title": "A", "tags": "x, y", "summary": "one two"}
     assert body == "Body\n" and line == 6
+
+
+def test_hugo_config_split_over_config_default(tmp_path):
+    from engine.importer.report import ImportReport
+    (tmp_path / "config/_default").mkdir(parents=True)
+    (tmp_path / "config/_default/hugo.yaml").write_text("baseURL: https://h.example/blog/\ntitle: H\n")
+    (tmp_path / "config/_default/permalinks.toml").write_text('post = "/:year/:slug/"\n')
+    (tmp_path / "config/_default/params.toml").write_text('mainSections = ["post"]\n')
+    (tmp_path / "content/post").mkdir(parents=True)
+    (tmp_path / "content/post/a.md").write_text("---\ntitle: A b\ndate: 2020-05-06\n---\nx\n")
+    (tmp_path / "content/notes").mkdir()
+    (tmp_path / "content/notes/n.md").write_text("---\ntitle: N\n---\n")
+    site = hugo.read(tmp_path, ImportReport())
+    assert [(p.source, p.url) for p in site.posts] == [("content/post/a.md", "/2020/a-b/")]
+    assert site.base_path == "/blog/" and site.site_url == "https://h.example/blog/"
+    assert site.title == "H"

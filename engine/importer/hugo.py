@@ -43,9 +43,10 @@ def read(root: Path, report: ImportReport) -> OldSite:
         if not path.is_file() or path.suffix.lower() not in MARKDOWN or path.stem == "_index":
             continue
         if rel.parts[0] not in sections:
-            if len(rel.parts) == 1 or rel.parts[-1] == "index.md":
-                site.skipped.append((path.relative_to(root).as_posix(),
-                                     "a page, not a post: copy it to content/pages/ by hand"))
+            where = ", ".join(sorted(sections)) or "none found"
+            site.skipped.append((path.relative_to(root).as_posix(),
+                                 f"not in the blog's post sections ({where}): a page, not a "
+                                 "post; copy it to content/pages/ by hand"))
             continue
         post = _post(root, content, path, permalinks, lower, report, config)
         if post is not None:
