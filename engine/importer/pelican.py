@@ -52,7 +52,12 @@ def read(root: Path, report: ImportReport) -> OldSite:
     for path in sorted(content.rglob("*")) if content.is_dir() else ():
         rel = path.relative_to(content).as_posix()
         # Markdown under a static path is still an article (STATIC_EXCLUDE_SOURCES)
-        if not path.is_file() or any(rel.startswith(p.strip("/") + "/") for p in pages if p):
+        if not path.is_file():
+            continue
+        if any(rel.startswith(p.strip("/") + "/") for p in pages if p):
+            if path.suffix.lower() in (".md", ".markdown", ".mkd", ".mdown", ".rst"):
+                site.skipped.append((path.relative_to(root).as_posix(),
+                                     "a page, not an article: copy it to content/pages/ by hand"))
             continue
         if not any(rel.startswith(p.strip("/")) for p in article_paths):
             continue
