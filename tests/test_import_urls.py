@@ -84,3 +84,8 @@ def test_hugo_config_split_over_config_default(tmp_path):
     assert [(p.source, p.url) for p in site.posts] == [("content/post/a.md", "/2020/a-b/")]
     assert site.base_path == "/blog/" and site.site_url == "https://h.example/blog/"
     assert site.title == "H"
+
+
+def test_jekyll_slug_modes():
+    assert jekyll.pretty_slug("My_Post v1.2 (draft)!") == "My-Post-v1.2-(draft)!"
+    assert jekyll.default_slug("My_Post v1.2 (draft)!") == "my-post-v1-2-draft"

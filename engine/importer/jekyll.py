@@ -145,10 +145,15 @@ def _listify(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def pretty_slug(text: str, cased: bool = True) -> str:
-    """Jekyll's `Utils.slugify(mode: "pretty")`: what `:title` puts in a URL."""
-    text = re.sub(r"[^\w._~!$&'()+,;=@]+", "-", text).strip("-")
-    return text if cased else text.lower()
+def pretty_slug(text: str) -> str:
+    """Jekyll's `Utils.slugify(mode: "pretty", cased: true)`: what `:title` puts in a URL
+    (letters, digits and `._~!$&'()+,;=@` kept; `_` is not among them)."""
+    return re.sub(r"(?:[^\w.~!$&'()+,;=@]|_)+", "-", text).strip("-")
+
+
+def default_slug(text: str) -> str:
+    """Jekyll's `Utils.slugify` (mode "default"): what `:slug` puts in a URL."""
+    return re.sub(r"(?:[^\w]|_)+", "-", text).strip("-").lower()
 
 
 def _url(pattern: str, date: dt.datetime, title: str, categories: list[str], ext: str) -> str:
@@ -159,8 +164,8 @@ def _url(pattern: str, date: dt.datetime, title: str, categories: list[str], ext
         "y_day": f"{date.timetuple().tm_yday:03d}", "week": f"{date.isocalendar()[1]:02d}",
         "short_day": date.strftime("%a"), "long_day": date.strftime("%A"),
         "short_month": date.strftime("%b"), "long_month": date.strftime("%B"),
-        "title": pretty_slug(title), "slug": pretty_slug(title, cased=False),
-        "name": pretty_slug(title), "categories": "/".join(c.lower() for c in categories),
+        "title": pretty_slug(title), "slug": default_slug(title),
+        "name": default_slug(title), "categories": "/".join(c.lower() for c in categories),
         "output_ext": ".html",
     }
 
