@@ -98,3 +98,12 @@ def test_formulas_katex_refuses_are_located_at_import():
     found = [(w.line, w.message.split(":")[0]) for w in report.warnings]
     assert found == [(8, "`\\label{...}` removed"), (5, "KaTeX cannot typeset this formula")]
     assert "$y $" in out and "$\\cancel{z}$" in out and "\\require" in out  # outside math: left
+
+
+def test_a_windows_1252_file_is_read_and_reported(tmp_path):
+    from engine.importer import meta
+    path = tmp_path / "p.md"
+    path.write_bytes("---\ntitle: Caf\u00e9\n---\n".encode("cp1252"))
+    report = ImportReport()
+    assert meta.read(path, "p.md", report) == "---\ntitle: Caf\u00e9\n---\n"
+    assert [(w.path, w.line) for w in report.warnings] == [("p.md", 2)]

@@ -60,7 +60,7 @@ def _node_prefix(root: Path) -> str:
 
 def _post(root: Path, folder: Path, path: Path, report: ImportReport, prefix: str = "") -> OldPost:
     rel = path.relative_to(root).as_posix()
-    meta, body, body_line = fm.split(path.read_text(encoding="utf-8", errors="replace"), rel, report)
+    meta, body, body_line = fm.split(fm.read(path, rel, report), rel, report)
     frel = PurePosixPath(path.relative_to(folder).as_posix())
     bundle = frel.stem == "index"
     name = frel.parent.name if bundle else frel.stem

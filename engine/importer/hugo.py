@@ -118,7 +118,7 @@ def make_path(text: str, lower: bool) -> str:
 def _post(root: Path, content: Path, path: Path, permalinks: dict, lower: bool,
           report: ImportReport, config: dict) -> OldPost | None:
     rel = path.relative_to(root).as_posix()
-    meta, body, body_line = fm.split(path.read_text(encoding="utf-8", errors="replace"), rel, report)
+    meta, body, body_line = fm.split(fm.read(path, rel, report), rel, report)
     crel = PurePosixPath(path.relative_to(content).as_posix())
     bundle = path.stem == "index"
     filename = crel.parent.name if bundle else crel.stem

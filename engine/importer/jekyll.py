@@ -91,7 +91,7 @@ def _zone(name):
 def _post(root: Path, path: Path, draft: bool, config: dict, permalink: str, zone,
           report: ImportReport) -> OldPost | None:
     rel = path.relative_to(root).as_posix()
-    meta, body, body_line = fm.split(path.read_text(encoding="utf-8", errors="replace"), rel, report)
+    meta, body, body_line = fm.split(fm.read(path, rel, report), rel, report)
     meta = {**_defaults(config, rel, draft), **meta}
     m = _NAME.match(path.stem)
     name_slug = m.group(4) if m else path.stem

@@ -83,7 +83,9 @@ def args(text: str, ctx, line: int) -> dict[str, str]:
 
 def _tag(m: re.Match, ctx, line: int) -> str | None:
     name, rest = m.group(1), m.group(2).strip()
-    if name == "include" or name == "include_relative":
+    if name == "include_relative" or name == "include_code":
+        return _relative(rest.split()[0] if rest.split() else "", ctx, line)
+    if name == "include":
         parts = rest.split(None, 1)
         if not parts:
             return None
@@ -103,6 +105,21 @@ def _tag(m: re.Match, ctx, line: int) -> str | None:
         ctx.warn(line, f"unbalanced `{{% {name} %}}` removed")
         return ""
     return None
+
+
+def _relative(name: str, ctx, line: int) -> str | None:
+    """`{% include_relative code/x.py %}`: the file's text, as the old site inlined it."""
+    folder = ctx.site.root / ctx.post.source
+    path = (folder.parent / name).resolve()
+    code_dir = ctx.site.config.get("CODE_DIR")
+    if not path.is_file() and code_dir:  # Pelican's include_code reads from CODE_DIR
+        path = (ctx.site.root / ctx.site.config.get("PATH", "content") / code_dir / name).resolve()
+    if not path.is_file() or not path.is_relative_to(ctx.site.root.resolve()):
+        return None
+    try:
+        return path.read_text(encoding="utf-8").rstrip("\n")
+    except UnicodeDecodeError:
+        return None
 
 
 def include(name: str, values: dict[str, str], ctx, line: int) -> str | None:

@@ -16,6 +16,18 @@ _YAML = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _TOML = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
 
 
+def read(path, rel: str, report: ImportReport) -> str:
+    """A source file's text: UTF-8, else (older blogs) Windows-1252, said in the report."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        report.warn("not UTF-8: read as Windows-1252 (the new post is written as UTF-8); "
+                    "check its accented characters", rel, line)
+        return raw.decode("cp1252", errors="replace")
+
+
 def split(text: str, rel: str, report: ImportReport) -> tuple[dict, str, int]:
     """(frontmatter, body, body's first line). A file without frontmatter has `{}`."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")

@@ -98,7 +98,7 @@ def headers(text: str) -> tuple[dict, str, int]:
 def _post(root: Path, content: Path, path: Path, config: dict, pattern: str,
           report: ImportReport) -> OldPost:
     rel = path.relative_to(root).as_posix()
-    text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n").removeprefix("\ufeff")
+    text = fm.read(path, rel, report).replace("\r\n", "\n").removeprefix("\ufeff")
     if text.startswith("---"):
         meta, body, body_line = fm.split(text, rel, report)
         meta = {str(k).lower(): v for k, v in meta.items()}
