@@ -11,7 +11,7 @@ from urllib.parse import quote
 import yaml
 
 from . import meta as fm
-from .model import OldPost, OldSite
+from .model import OldPost, OldSite, files
 from .report import ImportReport
 
 _STYLES = {
@@ -42,11 +42,9 @@ def read(root: Path, report: ImportReport) -> OldSite:
         site.site_url = str(config["url"]).rstrip("/") + site.base_path
     site.config = config
     site.title = str(config.get("title") or "")
-    for path in sorted(root.rglob("*")):
+    for path in files(root, "jekyll"):
         rel = path.relative_to(root)
         parts = rel.parts
-        if not path.is_file() or any(p in ("_site", "node_modules", "vendor", ".git") for p in parts):
-            continue
         if "_posts" in parts:
             draft = False
         elif "_drafts" in parts:

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..pages import tag_url
+from .model import files
 from .text import Text, code_ranges
 from .urls import normalize
 
@@ -166,9 +167,6 @@ def _marker(kind: str, value: str, ctx, line: int) -> str:
     return "#"
 
 
-_SKIP = {"_site", "public", "node_modules", ".git", "output", "resources", ".cache", "vendor"}
-
-
 def _by_tail(site, path: str) -> Path | None:
     """The only file of the old blog whose path ends with `path` (`img/a.png` ->
     `assets/img/a.png`), else the only one with its name, for includes and themes that
@@ -176,10 +174,8 @@ def _by_tail(site, path: str) -> Path | None:
     names = getattr(site, "_files_by_name", None)
     if names is None:
         names = {}
-        for p in sorted(site.root.rglob("*")):
-            rel = p.relative_to(site.root).parts
-            if p.is_file() and not (set(rel) & _SKIP) and not any(r.startswith(".") for r in rel):
-                names.setdefault(p.name.lower(), []).append(p)
+        for p in files(site.root, site.kind):
+            names.setdefault(p.name.lower(), []).append(p)
         site._files_by_name = names
     tail = [part.lower() for part in path.strip("/").split("/") if part not in ("", ".", "..")]
     if not tail:

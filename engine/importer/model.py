@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# never part of a blog's sources: each generator's output, dependencies (dot folders too)
+SKIP = {"jekyll": {"_site", "node_modules", "vendor"},
+        "hugo": {"public", "resources", "node_modules"},
+        "gatsby": {"public", "node_modules"},
+        "pelican": {"output", "__pycache__", "node_modules"}}
+
+
+def files(root: Path, kind: str) -> list[Path]:
+    """Every file under `root`, sorted, not descending into the output of the generator
+    `kind`, dependencies or dot folders."""
+    skip = SKIP.get(kind, set())
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith("."))
+        found += [Path(folder) / n for n in names if not n.startswith(".")]
+    return sorted(found)
 
 
 @dataclass
