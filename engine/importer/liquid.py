@@ -75,8 +75,8 @@ def args(text: str, ctx, line: int) -> dict[str, str]:
     for key, value in _ARG.findall(text):
         if value[:1] in "\"'":
             value = _OUTPUT.sub(lambda m: _value(m.group(1), ctx, line) or "", value[1:-1])
-        else:
-            value = _value(value, ctx, line) or ""
+        elif not re.fullmatch(r"[\d.]+(?:px|%|em)?|true|false", value):
+            value = _value(value, ctx, line) or ""  # a variable, e.g. `url=page.image`
         out[key.lower()] = value
     return out
 
