@@ -83,13 +83,24 @@ def convert(text: Text, ctx) -> None:
              protect=code_ranges)
     text.sub(_IMAGE_IAL, lambda m, line: _image(m, ctx, line), protect=code_ranges)
     text.sub(_HEADING_ID, lambda m, line: _heading(m, ctx, line), protect=code_ranges)
-    text.sub(_IAL, lambda m, line: _noted(ctx, line, f"attribute list `{m.group(0)}`"),
+    dropped: list[tuple[int, str]] = []
+
+    def ial(m, line):
+        dropped.append((line, m.group(0)))
+        return "\x01"
+
+    text.sub(_IAL, ial,
              protect=lambda s: code_ranges(s) + ctx.math_ranges(s))
     text.sub(_ABBR, lambda m, line: _noted(ctx, line, f"abbreviation `{m.group(0).strip()}`"),
              protect=code_ranges)
     # an attribute list alone on its line leaves an empty line inside a block: close it up
     text.sub(r"(?<=\S)\n[ \t]*\x01\n", lambda m, line: "\n", protect=code_ranges)
     text.sub(r"\x01", lambda m, line: "")
+    if dropped:  # one line per post: themes put a class on every figure
+        (line, first), rest = dropped[0], dropped[1:]
+        more = f" (and {len(rest)} more, at lines {', '.join(str(l) for l, _ in rest)})" if rest else ""
+        ctx.warn(line, f"kramdown attribute list `{first}` dropped: Markdown here cannot carry "
+                       f"classes or styles{more}")
 
 
 def _noted(ctx, line: int, what: str) -> str:
