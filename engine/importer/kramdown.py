@@ -98,7 +98,8 @@ def convert(text: Text, ctx) -> None:
     text.sub(r"\x01", lambda m, line: "")
     if dropped:  # one line per post: themes put a class on every figure
         (line, first), rest = dropped[0], dropped[1:]
-        more = f" (and {len(rest)} more, at lines {', '.join(str(l) for l, _ in rest)})" if rest else ""
+        lines = ", ".join(str(l) for l, _ in rest)
+        more = f" (and {len(rest)} more, at line{'s' if len(rest) > 1 else ''} {lines})" if rest else ""
         ctx.warn(line, f"kramdown attribute list `{first}` dropped: Markdown here cannot carry "
                        f"classes or styles{more}")
 

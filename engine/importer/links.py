@@ -60,9 +60,12 @@ def _source_key(path: str) -> str:
 
 
 def rewrite(text: Text, ctx) -> None:
-    text.sub(_MD, lambda m, line: _swap(m, ctx, line, True), protect=code_ranges)
-    text.sub(_REFDEF, lambda m, line: _swap(m, ctx, line, True, group=2), protect=code_ranges)
-    text.sub(_HTML, lambda m, line: _swap(m, ctx, line, False), protect=code_ranges)
+    def hidden(s: str):  # code, and HTML comments nobody sees
+        return code_ranges(s) + [(m.start(), m.end()) for m in re.finditer(r"<!--.*?-->", s, re.S)]
+
+    text.sub(_MD, lambda m, line: _swap(m, ctx, line, True), protect=hidden)
+    text.sub(_REFDEF, lambda m, line: _swap(m, ctx, line, True, group=2), protect=hidden)
+    text.sub(_HTML, lambda m, line: _swap(m, ctx, line, False), protect=hidden)
 
 
 def _swap(m: re.Match, ctx, line: int, markdown: bool, group: int = 2) -> str | None:
