@@ -16,6 +16,7 @@ from .links import Index
 from .model import OldSite
 from .report import ImportReport
 
+_GENERATED = ("tags/", "assets/", "feed.xml", "sitemap.xml", "robots.txt")
 READERS = {"jekyll": jekyll.read, "hugo": hugo.read, "gatsby": gatsby.read, "pelican": pelican.read}
 
 
@@ -72,6 +73,10 @@ def plan(source: Path, root: Path, kind: str = "auto") -> Plan:
         for old in olds:
             file = urls.redirect_file(old)  # old URLs are below the old base path
             if file is None or file in pages:
+                continue
+            if file.startswith(_GENERATED) or file in ("index.html", "404.html"):
+                report.warn(f"no redirect at `{old}`: the new site makes its own page there "
+                            f"(the post is at /{new_url})", post.source)
                 continue
             result.files["static/" + file] = urls.redirect_page(file, new_url, base_url).encode()
             report.plan.append(f"  redirect /{file} -> /{new_url}")
