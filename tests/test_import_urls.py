@@ -89,3 +89,17 @@ def test_hugo_config_split_over_config_default(tmp_path):
 def test_jekyll_slug_modes():
     assert jekyll.pretty_slug("My_Post v1.2 (draft)!") == "My-Post-v1.2-(draft)!"
     assert jekyll.default_slug("My_Post v1.2 (draft)!") == "my-post-v1-2-draft"
+
+
+def test_gatsby_slug_prefix_from_gatsby_node(tmp_path):
+    from engine.importer import gatsby
+    from engine.importer.report import ImportReport
+    (tmp_path / "gatsby-config.js").write_text("module.exports = {}\n")
+    (tmp_path / "gatsby-node.js").write_text(
+        "const value = createFilePath({ node, getNode })\n"
+        "createNodeField({ name: `slug`, node, value: `/blog${value}` })\n")
+    (tmp_path / "content/blog/2019/hello").mkdir(parents=True)
+    (tmp_path / "content/blog/2019/hello/index.md").write_text("---\ntitle: H\ndate: 2019-01-01\n---\n")
+    (tmp_path / "content/blog/loose.md").write_text("---\ntitle: L\ndate: 2019-01-02\n---\n")
+    site = gatsby.read(tmp_path, ImportReport())
+    assert [p.url for p in site.posts] == ["/blog/2019/hello/", "/blog/loose/"]
