@@ -85,6 +85,30 @@ def test_animation_markup_assets_and_escaping():
     assert Image.open(io.BytesIO(result.assets[names[1]])).size == (w, h)
 
 
+def test_caption_footnotes_stay_in_the_caption_scope():
+    """Issue 11: a captioned block in a post with footnotes printed the post's list twice."""
+    body = ("Text[^1] and more.\n\n```conv\ninput: 1 2 3\nkernel: 1 1\nshow: table\n"
+            "caption: 'A caption^[inline note] here'\n```\n\n[^1]: The post's note.\n")
+    result = render(body)
+    assert not result.errors and not result.warnings
+    html = result.html
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), ids
+    assert html.count('class="footnotes-list"') == 2  # the caption's own, and the post's
+    caption = html[html.index("<figcaption>"):html.index("</figcaption>")]
+    assert "inline note" in caption and "The post's note" not in caption
+    assert html.count("The post's note") == 1
+
+
+def test_a_post_footnote_reference_in_a_caption_is_a_warning():
+    body = ("Text[^1].\n\n```conv\ninput: 1 2 3\nkernel: 1 1\nshow: table\n"
+            "caption: 'See [^1]'\n```\n\n[^1]: Note.\n")
+    result = render(body)
+    assert not result.errors
+    assert [w.line for w in result.warnings] == [5 + 6]
+    assert "inline footnote" in result.warnings[0].message
+
+
 def test_identical_hash_named_blocks_share_one_file():
     block = "```conv\ninput: 1 2 3\nkernel: 1 1\n```\n"
     result = render(block + "\nText.\n\n" + block)

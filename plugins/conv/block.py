@@ -76,9 +76,16 @@ def render_block(md, text: str, first: int, env: dict) -> str:
         parts.append(html)
     caption = None
     if spec.caption:
-        # inline Markdown and math, but no raw HTML: `<` is written as an entity first
-        caption = md.renderInline(spec.caption.replace("<", "&lt;"),
-                                  {**env, "refs": []}).strip()
+        # inline Markdown and math, but no raw HTML: `<` is written as an entity first. The
+        # caption is its own footnote scope: the post's footnote list was already emitted,
+        # and sharing it would print it again with duplicate ids (issue 11)
+        scope = {**env, "refs": [], "footnotes": {}, "docId": f"conv{first}"}
+        caption = md.renderInline(spec.caption.replace("<", "&lt;"), scope).strip()
+        if re.search(r"\[\^[^\]\s]+\]", caption):
+            env["warnings"].append(_problem(env, first + spec.line_of("caption"),
+                                            "a footnote reference `[^...]` in a `conv` caption is "
+                                            "not linked (the caption is its own footnote scope); "
+                                            "write an inline footnote `^[text]` instead"))
     return markup.wrap_figure(parts, caption)
 
 
