@@ -1,9 +1,11 @@
 """The `arithmetic` style: the oblique tiles of the classic convolution-arithmetic figures.
 
-Both planes are sheared like tiles in perspective: +1 column moves the drawing by (+1, -0.5)
-cell and +1 row by (+0.7, +1) cell on screen (y down), so the grid's top-left cell sits at the
-left corner. The output plane floats above the input plane (at least the padded input size
-plus one cell higher, more if needed so the planes never overlap), horizontally centred on it.
+Both planes are sheared like tiles in perspective, with the classic figures' proportions
+(measured on the 15 originals, see tests/fixtures/conv/classic_geometry.json): +1 column moves
+the drawing by (+0.98, -0.49) cell and +1 row by (+0.68, +0.635) cell on screen (y down), so the
+grid's top-left cell sits at the left corner. The output plane floats above the input plane,
+its centre offset from the input's by a linear fit of the originals' offsets (in cells of
+29.5 px), lifted further only if the planes would overlap.
 Each frame shades the kernel taps and the current output cell and draws four thin lines from
 the corners of the kernel footprint to the corners of the output cell.
 
@@ -27,8 +29,13 @@ UNIT = 30          # px per cell (the classic 0.5 cm at 150 dpi is 29.5 px)
 BORDER = 20
 LW = 1.5           # grid lines
 LW_THICK = 3.0     # kernel taps and the current output cell
-ROW = np.array([0.7, 1.0])    # screen displacement (cells) of +1 row
-COL = np.array([1.0, -0.5])   # screen displacement (cells) of +1 column
+ROW = np.array([0.68, 0.635])   # screen displacement (cells) of +1 row
+COL = np.array([0.98, -0.49])    # screen displacement (cells) of +1 column
+CLASSIC_CELL = 29.5              # px per cell in the originals (0.5 cm at 150 dpi)
+# centre of the output plane minus centre of the input grid, in classic px, as a linear fit
+# a*rows_in + b*rows_out + c over the 15 originals (worst residual under 2 px)
+OFFSET_X = (-4.44, 4.37, -5.1)
+OFFSET_Y = (-12.76, -16.74, -29.2)
 DASH = (0, (3, 2.5))
 
 
@@ -66,25 +73,39 @@ def layout(trace: Trace) -> Layout:
     hg, wg = trace.grid.shape
     oh, ow = np.shape(trace.output)
     unit = np.array([ROW, COL]).T  # plane (r, c) -> screen cells
-    centre_in = unit @ np.array([hg / 2, wg / 2])
-    centre_out = unit @ np.array([oh / 2, ow / 2])
-    dx = centre_in[0] - centre_out[0]
-    lift = hg + 1.0
-    while True:  # the output plane entirely above the input plane (in plane rows)
-        r0, _ = np.linalg.solve(unit, np.array([dx, -lift]))
-        if r0 + oh <= -0.5:
-            break
-        lift += 0.5
+    n_in, n_out = (hg + wg) / 2, (oh + ow) / 2
+    fit = np.array([OFFSET_X[0] * n_in + OFFSET_X[1] * n_out + OFFSET_X[2],
+                    OFFSET_Y[0] * n_in + OFFSET_Y[1] * n_out + OFFSET_Y[2]]) / CLASSIC_CELL
+    # offset of the output plane's corner (0, 0) from the input grid's, in screen cells
+    shift = unit @ np.array([hg / 2, wg / 2]) + fit - unit @ np.array([oh / 2, ow / 2])
     corners_in = np.array([unit @ np.array([r, c]) for r in (0, hg) for c in (0, wg)])
-    corners_out = np.array([unit @ np.array([r, c]) + np.array([dx, -lift])
-                            for r in (0, oh) for c in (0, ow)])
+    out_rel = np.array([unit @ np.array([r, c]) for r in (0, oh) for c in (0, ow)])
+    while _overlap(corners_in, out_rel + shift):
+        shift = shift + np.array([0.0, -0.25])
+    corners_out = out_rel + shift
     allc = np.vstack([corners_in, corners_out]) * UNIT
     lo, hi = allc.min(axis=0), allc.max(axis=0)
-    shift = BORDER - lo
+    offset = BORDER - lo
     w, h = np.ceil(hi - lo + 2 * BORDER).astype(int)
-    o_in = tuple(np.round(shift, 2))
-    o_out = tuple(np.round(shift + np.array([dx, -lift]) * UNIT, 2))
+    o_in = tuple(np.round(offset, 2))
+    o_out = tuple(np.round(offset + shift * UNIT, 2))
     return Layout(hg, wg, oh, ow, o_in, o_out, int(w), int(h))
+
+
+def _overlap(a: np.ndarray, b: np.ndarray, margin: float = 0.3) -> bool:
+    """Whether two parallelograms (4 corners each, any order) come within `margin` cells."""
+    def hull(p):
+        c = p.mean(axis=0)
+        return p[np.argsort(np.arctan2(p[:, 1] - c[1], p[:, 0] - c[0]))]
+
+    for poly in (hull(a), hull(b)):
+        for i in range(4):
+            edge = poly[(i + 1) % 4] - poly[i]
+            axis = np.array([-edge[1], edge[0]]) / np.hypot(*edge)
+            pa, pb = a @ axis, b @ axis
+            if pa.max() + margin <= pb.min() or pb.max() + margin <= pa.min():
+                return False  # a separating axis
+    return True
 
 
 def _quads(lay: Layout, plane: str, cells, dy: float) -> np.ndarray:
