@@ -67,22 +67,34 @@ def test_animation_markup_assets_and_escaping():
             "caption: 'A *first* <b>look</b> at $x \\star k$'\nalt: 'Quotes \" & <tags>'\n```\n")
     result = render(body)
     assert not result.errors and not result.warnings
-    names = sorted(result.assets)
-    assert len(names) == 2 and names[0].endswith(".gif") and names[1] == names[0][:-4] + ".png"
-    assert re.fullmatch(r"conv-[0-9a-f]{12}\.gif", names[0])
+    names = set(result.assets)
+    gif = next(n for n in names if re.fullmatch(r"conv-[0-9a-f]{12}\.gif", n))
+    base = gif[:-4]
+    assert names == {f"{base}{v}.{e}" for v in ("", "-dark", "-compact", "-compact-dark")
+                     for e in ("gif", "png")}
     html = result.html
-    assert html.startswith('<figure class="conv-figure"><div class="math-display"><math')
-    assert (f'<picture><source srcset="./{names[1]}" media="(prefers-reduced-motion: reduce)">'
-            f'<img src="./{names[0]}" width="') in html
-    assert 'alt="Quotes &quot; &amp; &lt;tags&gt;" loading="lazy" decoding="async"></picture>' in html
+    assert html.startswith('<figure class="conv-figure"><div class="math-display conv-equation">'
+                           '<span class="conv-eq-piece"><math')
+    picture = html[html.index("<picture>"):html.index("</picture>")]
+    media = re.findall(r'<source media="([^"]+)" srcset="\./([^"]+)"', picture)
+    # first match wins: narrow before wide, still before moving, dark before light
+    assert [name for _, name in media] == [
+        f"{base}-compact-dark.png", f"{base}-compact.png", f"{base}-compact-dark.gif",
+        f"{base}-compact.gif", f"{base}-dark.png", f"{base}.png", f"{base}-dark.gif"]
+    assert media[5][0] == "(prefers-reduced-motion: reduce)"
+    assert media[6][0] == "(prefers-color-scheme: dark)"
+    assert f'<img src="./{gif}" width="' in picture
+    assert f'data-feed-src="./{base}.png"' in picture
+    assert 'alt="Quotes &quot; &amp; &lt;tags&gt;"' in picture
     assert '<table class="conv-table"><tbody><tr><td>3</td><td>5</td><td>7</td></tr>' in html
     caption = html[html.index("<figcaption>"):html.index("</figcaption>")]
     assert "<em>first</em>" in caption and "&lt;b&gt;look&lt;/b&gt;" in caption
     assert "<math" in caption
-    im = Image.open(io.BytesIO(result.assets[names[0]]))
-    w, h = im.size
-    assert f'width="{w}" height="{h}"' in html
-    assert Image.open(io.BytesIO(result.assets[names[1]])).size == (w, h)
+    assert '<span class="conv-note">No padding, stride 1.</span>' in caption
+    for name in names:  # every variant's size is in the markup
+        w, h = Image.open(io.BytesIO(result.assets[name])).size
+        assert f'srcset="./{name}" width="{w}" height="{h}"' in picture or \
+            f'src="./{name}" width="{w}" height="{h}"' in picture
 
 
 def test_caption_footnotes_stay_in_the_caption_scope():
@@ -112,13 +124,14 @@ def test_a_post_footnote_reference_in_a_caption_is_a_warning():
 def test_identical_hash_named_blocks_share_one_file():
     block = "```conv\ninput: 1 2 3\nkernel: 1 1\n```\n"
     result = render(block + "\nText.\n\n" + block)
-    assert not result.errors and len(result.assets) == 2
+    assert not result.errors and len(result.assets) == 4  # light and dark, gif and poster
 
 
 def test_equation_only_renders_no_files():
     result = render("```conv\ninput: 1 2 3\nkernel: 1 1\nshow: equation\n```\n")
     assert not result.errors and result.assets == {}
-    assert '<div class="math-display"><math' in result.html and "<img" not in result.html
+    assert '<div class="math-display conv-equation"><span class="conv-eq-piece"><math' in \
+        result.html and "<img" not in result.html
 
 
 def test_other_fences_are_untouched():
@@ -240,7 +253,8 @@ def test_a_readonly_cache_hands_new_figures_back_in_env():
     new = env_seen["env"]["new_figures"]
     assert len(new) == 1
     key, value = next(iter(new.items()))
-    assert set(value) == {"gif", "png", "size", "frames"} and value["frames"] == 2
+    assert set(value) == {"files", "sizes", "frames", "legible", "compact_max"}
+    assert value["frames"] == 2 and set(value["files"]) == {"gif", "png", "dark-gif", "dark-png"}
 
 
 # --------------------------------------------------------------------------- the gallery
@@ -270,7 +284,8 @@ def test_gallery_reproduces_the_catalogue(tmp_path):
     folder = next(p.parent for p in (root / "site").rglob("index.html")
                   if (p.parent / "dilation.gif").exists())
     page = (folder / "index.html").read_text()
-    assert page.count('<figure class="conv-figure"><div class="math-display"><math') == 19
+    assert page.count('<figure class="conv-figure"><div class="math-display conv-equation">') \
+        == 19
     for name, n in CATALOGUE.items():
         im = Image.open(folder / f"{name}.gif")
         assert im.n_frames == n, name

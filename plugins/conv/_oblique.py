@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 
 from ._canvas import Canvas, hexc, mix, to_indices
-from .frames import BASE02, BASE03, BLUE, CYAN, DEFAULT_COLORS, WHITE, FramePlan, Frames
+from .frames import BASE02, BLUE, CYAN, DEFAULT_COLORS, LIGHT, FramePlan, Frames, Theme
 from .trace import Trace
 
 UNIT = 30          # px per cell (the classic 0.5 cm at 150 dpi is 29.5 px)
@@ -130,15 +130,15 @@ def _edges(lay: Layout, plane: str, cells, dy: float) -> np.ndarray:
     return out
 
 
-def _plane(cv: Canvas, lay: Layout, plane: str, cells, fills, dy, lw, dashed=()) -> None:
+def _plane(cv: Canvas, lay: Layout, plane: str, cells, fills, dy, lw, line, dashed=()) -> None:
     if len(cells):
         cv.add(PolyCollection(_quads(lay, plane, cells, dy), facecolors=fills,
                               edgecolors="none", antialiased=False))
     if len(dashed):
-        cv.add(LineCollection(_edges(lay, plane, dashed, dy), colors=BASE03, linewidths=lw,
+        cv.add(LineCollection(_edges(lay, plane, dashed, dy), colors=line, linewidths=lw,
                               linestyles=[DASH], capstyle="butt"))
     if len(cells):
-        cv.add(LineCollection(_edges(lay, plane, cells, dy), colors=BASE03, linewidths=lw,
+        cv.add(LineCollection(_edges(lay, plane, cells, dy), colors=line, linewidths=lw,
                               capstyle="round"))
 
 
@@ -162,11 +162,12 @@ def _cell_masks(lay: Layout, plane: str, n_r: int, n_c: int, h: int, w: int):
 LEVELS = 8  # coverage levels of the anti-aliased connector lines
 
 
-def _line_table(pal: np.ndarray) -> np.ndarray:
-    """table[i, a]: palette index nearest to black at coverage a/(LEVELS-1) over colour i."""
+def _line_table(pal: np.ndarray, ink=(0, 0, 0)) -> np.ndarray:
+    """table[i, a]: palette index nearest to `ink` at coverage a/(LEVELS-1) over colour i."""
     p = pal.astype(np.int64)
     a = np.arange(LEVELS)[None, :, None]
-    want = (p[:, None, :] * (LEVELS - 1 - a) + (LEVELS - 1) // 2) // (LEVELS - 1)
+    k = np.array(ink, np.int64)[None, None, :]
+    want = (p[:, None, :] * (LEVELS - 1 - a) + k * a + (LEVELS - 1) // 2) // (LEVELS - 1)
     want = want.reshape(-1, 3)                                        # (N * LEVELS, 3)
     # |want - p|^2 without the constant |want|^2; integers, so exact on every machine
     d = (p * p).sum(1)[None, :] - 2 * (want @ p.T)
@@ -174,7 +175,7 @@ def _line_table(pal: np.ndarray) -> np.ndarray:
 
 
 def _line(f: np.ndarray, p0, p1, table: np.ndarray) -> None:
-    """An anti-aliased 1-pixel black line from p0 to p1 (pixel i covers [i, i+1))."""
+    """An anti-aliased 1-pixel line (the table's ink) from p0 to p1 (pixel i covers [i, i+1))."""
     (x0, y0), (x1, y1) = p0, p1
     steep = abs(y1 - y0) > abs(x1 - x0)
     a0, a1, b0, b1 = (y0, y1, x0, x1) if steep else (x0, x1, y0, y1)
@@ -195,30 +196,37 @@ def _line(f: np.ndarray, p0, p1, table: np.ndarray) -> None:
         f[ys[ok], xs[ok]] = table[f[ys[ok], xs[ok]], lv[ok]]
 
 
-def draw(trace: Trace, plans: list[FramePlan], kcolor: tuple[int, int, int]) -> Frames:
+def draw(trace: Trace, plans: list[FramePlan], kcolor: tuple[int, int, int],
+         theme: Theme = LIGHT) -> Frames:
     lay = layout(trace)
     W, H = lay.size
     # the classic look by default: base02 at 40 %; a chosen or convolve colour more strongly
     alpha = 0.4 if kcolor == _rgb(DEFAULT_COLORS["correlate"]) else 0.6
     if alpha == 0.4:
         kcolor = _rgb(BASE02)
+    # on a dark ground a dark overlay would vanish over the padding: lighten it there instead
+    pad_tap = mix(theme.ground, kcolor, alpha) if theme is LIGHT else \
+        mix(theme.ground, theme.line, 0.35)
     cells = [(r, c) for r in range(lay.hg) for c in range(lay.wg)]
     pads = [rc for rc in cells if not trace.is_input[rc]]
     ins = [rc for rc in cells if trace.is_input[rc]]
     outs = [(r, c) for r in range(lay.oh) for c in range(lay.ow)]
-    cv = Canvas(W, 2 * H + 1)
-    _plane(cv, lay, "in", ins, [BLUE] * len(ins), 0, LW, dashed=pads)
-    _plane(cv, lay, "out", outs, [CYAN] * len(outs), 0, LW)
-    fills = [hexc(mix(BLUE if trace.is_input[rc] else WHITE, kcolor, alpha)) for rc in cells]
-    _plane(cv, lay, "in", cells, fills, H, LW_THICK)
-    _plane(cv, lay, "out", outs, [hexc(mix(CYAN, kcolor, alpha))] * len(outs), H, LW_THICK)
+    cv = Canvas(W, 2 * H + 1, theme.ground)
+    _plane(cv, lay, "in", ins, [BLUE] * len(ins), 0, LW, theme.line, dashed=pads)
+    _plane(cv, lay, "out", outs, [CYAN] * len(outs), 0, LW, theme.line)
+    fills = [hexc(mix(BLUE, kcolor, alpha) if trace.is_input[rc] else pad_tap) for rc in cells]
+    _plane(cv, lay, "in", cells, fills, H, LW_THICK, theme.line)
+    _plane(cv, lay, "out", outs, [hexc(mix(CYAN, kcolor, alpha))] * len(outs), H, LW_THICK,
+           theme.line)
     rgb = cv.rgb()
-    # swatches so the palette holds the connector lines' black over each fill
-    under = [WHITE, BLUE, CYAN] + fills[:1] + [hexc(mix(CYAN, kcolor, alpha))]
-    sw = [mix(u, "#000000", a) for u in under for a in (0.3, 0.55, 0.8)] + [(0, 0, 0)]
+    # swatches so the palette holds the connector lines' ink over each fill
+    ink = _rgb(theme.connector)
+    under = [theme.ground, BLUE, CYAN, hexc(mix(BLUE, kcolor, alpha)), hexc(pad_tap),
+             hexc(mix(CYAN, kcolor, alpha))]
+    sw = [mix(u, ink, a) for u in under for a in (0.3, 0.55, 0.8)] + [ink]
     rgb[-1, :len(sw)] = sw
     pal, idx = to_indices(rgb)
-    table = _line_table(pal)
+    table = _line_table(pal, ink)
     bg, win = idx[:H], idx[H:2 * H]
     in_masks = _cell_masks(lay, "in", lay.hg, lay.wg, H, W)
     out_masks = _cell_masks(lay, "out", lay.oh, lay.ow, H, W)

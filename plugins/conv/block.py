@@ -13,11 +13,15 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-from . import core, frames, gif, markup, spec as specs
+from . import core, frames, gif, markup, numbers, spec as specs
 from ._validate import ConvError
 from .plugin import _error, _fallback
 
 _HERE = Path(__file__).resolve().parent
+#: The text column of the default theme on a 360 px phone (360 - 2 x 16 px gutters): a
+#: numerical figure wider than this also gets a compact (stacked) variant.
+NARROW_COLUMN = 328
+GUTTER = 20  # the theme's widest gutter: the full figure is served only where it fits
 _ARG_KEYS = {"x": "input", "k": "kernel", "w": "kernel", "kernel_size": "kernel",
              "padding": "padding", "stride": "stride", "dilation": "dilation",
              "output_padding": "output_padding", "op": "op"}
@@ -38,11 +42,22 @@ def _author_words(message: str) -> str:
     return re.sub(r"`(x|k|w|kernel_size)`", lambda m: f"`{_ARG_KEYS[m.group(1)]}`", message)
 
 
+def exact_of(spec: specs.ConvSpec) -> numbers.Exact:
+    return numbers.Exact.of(spec.input_text, spec.kernel_text)
+
+
+def notation_of(spec: specs.ConvSpec, trace) -> numbers.Notation:
+    """How the block's numbers are written (exact, or rounded to `digits` and marked)."""
+    return numbers.Notation(trace, exact_of(spec), spec.digits)
+
+
 def trace_of(spec: specs.ConvSpec):
-    """The core's trace of the block's operation (raises ConvError)."""
+    """The core's trace of the block's operation on the exact (scaled) operands (raises
+    ConvError)."""
     def arg(v):
         return list(v) if isinstance(v, tuple) else v
-    return core.steps(spec.input, spec.kernel, op=spec.op, padding=arg(spec.padding),
+    ex = exact_of(spec)
+    return core.steps(ex.x, ex.k, op=spec.op, padding=arg(spec.padding),
                       stride=arg(spec.stride), dilation=arg(spec.dilation),
                       output_padding=arg(spec.output_padding),
                       kernel_size=arg(spec.kernel_size))
@@ -63,14 +78,15 @@ def render_block(md, text: str, first: int, env: dict) -> str:
         _error(env, first + spec.line_of(key or "op"), f"the `conv` block's operation is "
                f"refused: {_author_words(str(exc))}")
         return _fallback(text)
+    notation = notation_of(spec, trace)
     parts: list[str] = []
     for what in spec.show:
         if what == "equation":
-            html = _equation(spec, trace, first, env)
+            html = _equation(spec, trace, notation, first, env)
         elif what == "table":
-            html = markup.table_html(trace.output)
+            html = markup.table_html(notation)
         else:
-            html = _animation(spec, trace, first, env)
+            html = _animation(spec, trace, notation, first, env)
         if html is None:
             return _fallback(text)
         parts.append(html)
@@ -86,21 +102,25 @@ def render_block(md, text: str, first: int, env: dict) -> str:
                                             "a footnote reference `[^...]` in a `conv` caption is "
                                             "not linked (the caption is its own footnote scope); "
                                             "write an inline footnote `^[text]` instead"))
-    return markup.wrap_figure(parts, caption)
+    return markup.wrap_figure(parts, caption, markup.caption_note(spec, trace, notation))
 
 
-def _equation(spec, trace, first: int, env: dict) -> str | None:
+def _equation(spec, trace, notation, first: int, env: dict) -> str | None:
     from engine.math import TexError
 
-    tex = markup.equation_tex(spec, trace)
-    try:
-        result = env["formulas"].typeset(tex, display=True, dialect="modern")
-    except TexError as exc:  # a bug in markup.py, but report it where the author looks
-        _error(env, first - 1, f"the `conv` equation does not typeset: {exc}; TeX was {tex!r}")
-        return None
-    for warning in result.warnings:
-        env["warnings"].append(_problem(env, first - 1, f"TeX in the `conv` equation: {warning}"))
-    return f'<div class="math-display">{result.mathml}</div>'
+    typeset = []
+    for tex in markup.equation_pieces(spec, trace, notation):  # typeset apart: they may wrap
+        try:
+            result = env["formulas"].typeset(tex, display=True, dialect="modern")
+        except TexError as exc:  # a bug in markup.py, but report it where the author looks
+            _error(env, first - 1, f"the `conv` equation does not typeset: {exc}; TeX was "
+                                   f"{tex!r}")
+            return None
+        for warning in result.warnings:
+            env["warnings"].append(_problem(env, first - 1,
+                                            f"TeX in the `conv` equation: {warning}"))
+        typeset.append(result.mathml)
+    return markup.equation_html(typeset)
 
 
 def _problem(env, line, message):
@@ -109,15 +129,14 @@ def _problem(env, line, message):
     return problem(env, line, message)
 
 
-def _animation(spec, trace, first: int, env: dict) -> str | None:
+def _animation(spec, trace, notation, first: int, env: dict) -> str | None:
     line = first + spec.line_of("input")
     try:
-        frames.check_limits(trace, spec.style)
+        frames.check_limits(trace, spec.style, notation)
     except frames.AnimationLimitError as exc:
         _error(env, line, f"the `conv` animation is too large: {exc}")
         return None
     name = spec.gif_name()
-    poster = name[:-4] + ".png"
     claims = env.setdefault("conv_files", {})
     canonical = spec.canonical()
     claim_line = first + spec.line_of("file", spec.line_of("input"))
@@ -125,16 +144,27 @@ def _animation(spec, trace, first: int, env: dict) -> str | None:
         _error(env, claim_line, f"`file` {name!r} is already used by the `conv` block at line "
                                 f"{claims[name][0]} of this post; give each block its own name")
         return None
-    if name in env["assets"] and name not in claims:
-        _error(env, claim_line, f"`file` {name!r} is already generated by another block of this "
-                                "post; choose another name")
-        return None
-    claims[name] = (env["line0"] + claim_line + 1, canonical)
     figure = _figure(spec, trace, env)
-    env["assets"][name] = figure["gif"]
-    env["assets"][poster] = figure["png"]
-    width, height = figure["size"]
-    return markup.figure_html(name, poster, width, height, markup.alt_text(spec, trace))
+    names = {key: variant_name(name, key) for key in figure["files"]}
+    for key, other in names.items():
+        if other in env["assets"] and claims.get(other, (0, None))[1] != canonical:
+            _error(env, claim_line, f"`file` {name!r} would write {other!r}, which another "
+                                    "`conv` block of this post already generates; choose "
+                                    "another name")
+            return None
+    for key, data in figure["files"].items():
+        claims[names[key]] = (env["line0"] + claim_line + 1, canonical)
+        env["assets"][names[key]] = data
+    variants = {key: (names[key], *figure["sizes"][key]) for key in figure["files"]}
+    if figure["compact_max"]:
+        variants["compact-max"] = ("", figure["compact_max"], 0)
+    return markup.figure_html(variants, markup.alt_text(spec, trace), figure["legible"])
+
+
+def variant_name(name: str, key: str) -> str:
+    """'x.gif' and key 'compact-dark-png' -> 'x-compact-dark.png' ('gif' -> 'x.gif')."""
+    *words, ext = key.split("-")
+    return name[:-4] + "".join(f"-{w}" for w in words) + "." + ext
 
 
 # --------------------------------------------------------------------------- cache
@@ -181,7 +211,28 @@ def _figure(spec, trace, env: dict) -> dict:
 
 
 def draw(spec: specs.ConvSpec, trace) -> dict:
-    """Draw and encode one animation (the expensive step, which the cache skips)."""
-    fr = frames.render(trace, style=spec.style, color=spec.color)
-    return {"gif": gif.encode_gif(fr, frame_ms=spec.frame_ms), "png": gif.poster_png(fr),
-            "size": fr.size, "frames": len(fr)}
+    """Draw and encode one animation in every variant (the expensive step the cache skips).
+
+    {'files': {key: bytes}, 'sizes': {key: [w, h]}, 'frames': n, 'legible': px,
+    'compact_max': px}: keys 'gif', 'png', 'dark-gif', 'dark-png' and, for a numerical figure
+    wider than a phone's column, the same with 'compact-'; 'compact_max' is the widest
+    viewport that gets them (0: none), 'legible' the narrowest width the image shown there may
+    shrink to with its smallest digits still 10 px.
+    """
+    notation = notation_of(spec, trace)
+    full = frames.frame_size(trace, spec.style, notation)
+    compact = spec.style == "numerical" and full[0] > NARROW_COLUMN \
+        and frames.frame_size(trace, spec.style, notation, compact=True)[0] < full[0]
+    out: dict = {"files": {}, "sizes": {}, "frames": 0,
+                 "compact_max": full[0] + 2 * GUTTER - 1 if compact else 0,
+                 "legible": frames.legible_width(trace, spec.style, notation, compact)}
+    for prefix in ("", "compact-") if compact else ("",):
+        for theme in (frames.LIGHT, frames.DARK):
+            fr = frames.render(trace, style=spec.style, color=spec.color, notation=notation,
+                               theme=theme, compact=bool(prefix))
+            key = prefix + ("dark-" if theme is frames.DARK else "")
+            out["files"][key + "gif"] = gif.encode_gif(fr, frame_ms=spec.frame_ms)
+            out["files"][key + "png"] = gif.poster_png(fr)
+            out["sizes"][key + "gif"] = out["sizes"][key + "png"] = list(fr.size)
+            out["frames"] = len(fr)
+    return out
