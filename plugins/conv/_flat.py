@@ -114,7 +114,7 @@ def layout(trace: Trace, notation: Notation | None = None, compact: bool = False
     weights = sorted({notation.weight(w) for w in np.ravel(trace.weights)}) \
         if trace.weights is not None else []
     widest = max(text_width(t, VALUE_FS) for t in texts + outs)
-    cell = int(min(MAX_CELL, max(CELL, np.ceil(widest) + 10)))
+    cell = int(min(MAX_CELL, max(CELL, np.ceil(widest) + 16)))
     cell += cell % 2
     fs_in, fs_out = _fit(texts, VALUE_FS, cell - 8), _fit(outs, VALUE_FS, cell - 8)
     fs_w = _fit(weights, WEIGHT_FS, cell - 8) if weights else WEIGHT_FS
