@@ -6,13 +6,15 @@ after the first phase that found any, so one run reports everything it can.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, pages, templates, write
+from . import content, feeds, links, lock, pages, plan, templates, write
 from .cache import Cache, digest
 from .config import load_config
 from .errors import BuildError, Problem, Report
@@ -30,24 +32,40 @@ class Summary:
     formulas_typeset: int
     seconds: float
     warnings: tuple[Problem, ...]
+    drafts_skipped: int = 0
+    future_skipped: int = 0
 
     def line(self) -> str:
+        left = [f"{n} {what} (add {flag})" for n, what, flag in (
+            (self.drafts_skipped, "draft(s)", "--drafts"),
+            (self.future_skipped, "post(s) dated in the future", "--future")) if n]
         return (f"built {self.posts} posts, {self.pages} pages, {self.files} files "
                 f"({self.written} written) in {self.seconds:.2f} s; cache hits {self.cache_hits}, "
-                f"formulas typeset {self.formulas_typeset}, warnings {len(self.warnings)}")
+                f"formulas typeset {self.formulas_typeset}, warnings {len(self.warnings)}"
+                + (f"; left out {', '.join(left)}" if left else ""))
 
 
-def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
-          jobs: int | None = None, use_cache: bool = True, dry_run: bool = False) -> Summary:
-    """Build the site under `root` into `out` (default `root/site`). Raises BuildFailed."""
+def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: bool = False,
+          strict: bool = False, jobs: int | None = None, use_cache: bool = True,
+          dry_run: bool = False, now: dt.datetime | None = None) -> Summary:
+    """Build the site under `root` into `out` (default `root/site`). Raises BuildFailed.
+
+    Drafts and posts dated after `now` (default: the clock) are left out unless `drafts` or
+    `future`; the summary counts them. `dry_run` (`check`) builds everything and writes
+    nothing, the cache included.
+    """
     started = time.perf_counter()
     root = root.resolve()
     out = (out or root / "site").resolve()
     config = load_config(root)
-    report = Report()
-    with closing(Cache(root / ".cache" / "cache.sqlite" if use_cache else None)) as cache:
-        posts = _load(root, cache, report, drafts)
+    guard = contextlib.nullcontext() if dry_run else lock.held(write.lock_path(out))
+    with guard, closing(_cache(root, use_cache, readonly=dry_run)) as cache:
+        if not dry_run:
+            write.clean_debris(out)
+        report = Report()
+        every = _load(root, cache, report)
         report.raise_if_failed()
+        posts, skipped = _published(every, drafts, future, now or dt.datetime.now(dt.timezone.utc))
         posts = pages.sort_newest_first(posts)
         pages.check_urls(posts, report)
         report.raise_if_failed()
@@ -60,31 +78,63 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
 
         theme = templates.Theme(root, config.theme)
         outputs = pages.render_site(root, config, theme, posts, infos, bodies, report)
-        outputs.update(feeds.render(config, theme, posts, infos, bodies, report))
+        plan.merge(outputs, feeds.render(config, theme, posts, infos, bodies, report), root, report)
+        plan.check_tree(outputs, posts, report)
         report.raise_if_failed()
+        keep = set(outputs) if dry_run else write.unchanged(outputs, out, cache)
+        plan.realize(outputs, keep, report)
         links.check(posts, infos, outputs, config, report)
         if strict and report.warnings:
             report.errors.extend(report.warnings)
             report.warnings.clear()
         report.raise_if_failed()
-        written = 0 if dry_run else write.site(outputs, out, cache, default_out=root / "site")
+        written = 0 if dry_run else write.site(outputs, out, cache, keep,
+                                               default_out=root / "site")
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),
                    written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
-                   seconds=time.perf_counter() - started, warnings=tuple(report.warnings))
+                   seconds=time.perf_counter() - started, warnings=tuple(report.warnings),
+                   drafts_skipped=skipped[0], future_skipped=skipped[1])
 
 
-def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[content.Post]:
+def _cache(root: Path, use_cache: bool, readonly: bool) -> Cache:
+    return Cache(root / ".cache" / "cache.sqlite" if use_cache else None, readonly=readonly)
+
+
+def _published(posts: list[content.Post], drafts: bool, future: bool,
+               now: dt.datetime) -> tuple[list[content.Post], tuple[int, int]]:
+    """The posts to build, and how many drafts and future-dated posts were left out."""
+    kept, skipped_drafts, skipped_future = [], 0, 0
+    for post in posts:
+        if post.draft and not drafts:
+            skipped_drafts += 1
+        elif post.date and not future and pages.sort_key(post.date) > pages.sort_key(now):
+            skipped_future += 1
+        else:
+            kept.append(post)
+    return kept, (skipped_drafts, skipped_future)
+
+
+def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
     """Every post and page; an unchanged file's parse comes from the cache."""
     report.errors.extend(content.misplaced(root))
-    paths = content.discover(root)
-    raws = [p.read_bytes() for p in paths]
-    keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw)
+    paths = content.discover(root, report.errors)
+    raws = []
+    for path in paths:
+        try:
+            raws.append(path.read_bytes())
+        except OSError as exc:  # deleted or unreadable since it was listed
+            report.error(Problem(f"cannot read this file: {exc.strerror}",
+                                 path.relative_to(root).as_posix()))
+            raws.append(None)
+    keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw or b"")
             for p, raw in zip(paths, raws)]
     known = cache.get_many("source", keys)
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
     for path, raw, key in zip(paths, raws, keys):
+        if raw is None:
+            continue
         post = known.get(key)
         if post is None:
             try:
@@ -92,12 +142,11 @@ def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[conten
             except BuildError as exc:
                 report.error(exc)
                 continue
-            parsed[key] = dataclasses.replace(post, bundle=())
-        elif post.kind == "post":  # files beside the post may have come or gone
-            post = dataclasses.replace(post, bundle=content.bundle_of(path))
+            parsed[key] = post
+        if post.kind == "post":  # files beside the post may have come or gone: listed anew
+            post = dataclasses.replace(post, bundle=content.bundle_of(root, path, report.errors))
         report.warnings.extend(post.warnings)
-        if not post.draft or drafts:
-            posts.append(post)
+        posts.append(post)
     cache.put_many("source", parsed)
     return posts
 

@@ -23,13 +23,14 @@ from .formulas import FormulaStore
 from .rendered import Ref, Rendered
 from plugins.conv import conv_plugin
 
+MAX_NESTING = 50  # block quotes and lists deeper than this are cut by markdown-it: reported
 _HTML_REF = re.compile(r"""\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
 @functools.cache
 def parser() -> MarkdownIt:
     md = (
-        MarkdownIt("commonmark", {"html": True})
+        MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
         .use(dollarmath_plugin, allow_labels=False, allow_digits=False, double_inline=True)
@@ -37,6 +38,7 @@ def parser() -> MarkdownIt:
              permalinkBefore=True, permalinkSpace=False)
         .use(conv_plugin)
     )
+    md.core.ruler.after("block", "nesting_guard", _nesting_guard)
     md.add_render_rule("math_inline", _render_math)
     md.add_render_rule("math_inline_double", _render_math)
     md.add_render_rule("math_block", _render_math)
@@ -74,6 +76,17 @@ def problem(env: dict, line: int, message: str) -> Problem:
                    source_line(env["body"], line + 1))
 
 
+def _nesting_guard(state) -> None:
+    """markdown-it drops what lies deeper than `maxNesting`; never silently."""
+    for tok in state.tokens:
+        if tok.nesting == 1 and tok.level >= MAX_NESTING - 1 and "errors" in state.env:
+            state.env["errors"].append(problem(
+                state.env, tok.map[0] if tok.map else 0,
+                f"block quotes or lists nested more than {MAX_NESTING} levels deep; what lies "
+                "deeper would be lost: flatten the nesting"))
+            return
+
+
 def _walk(tokens: list[Token]):
     for tok in tokens:
         yield tok
@@ -89,12 +102,18 @@ def _locate_inline(tokens: list[Token]) -> None:
             line = tok.map[0]
         if tok.type != "inline" or not tok.children:
             continue
-        content, cursor = tok.content, 0
+        content, cursor, counted, newlines = tok.content, 0, 0, 0
         for child in tok.children:
-            found = content.find(child.content, cursor) if child.content else -1
+            # a bounded window: text that differs from its source (escapes) must not make the
+            # search scan the rest of a long paragraph for every child
+            end = cursor + len(child.content) + 4096
+            found = content.find(child.content, cursor, end) if child.content else -1
             if found >= 0:
                 cursor = found
-            child.meta["line"] = line + content.count("\n", 0, cursor)
+            # count only the newlines since the last child: linear in the paragraph's length
+            newlines += content.count("\n", counted, cursor)
+            counted = cursor
+            child.meta["line"] = line + newlines
 
 
 def _line(tok: Token) -> int:
