@@ -127,3 +127,16 @@ def test_yaml_lists_keep_their_typed_text_and_accept_fractions():
 def test_digits_is_validated():
     _, problems = specs.parse("input: 1 2\nkernel: [[1]]\ndigits: 11\n")
     assert "`digits` got 11; accepted: an integer from 0 to 10" in problems[0].message
+
+
+def test_operands_too_fine_for_exact_integers_are_computed_in_floats_and_marked():
+    spec, trace, n = block("input: 0.1234567890123 1 2\nkernel: 0.98765432101 1\n")
+    assert not exact_mode(n)
+    text, rounded = n.result(0)
+    assert rounded and text == "1.12"  # 0.1234567890123 * 0.98765432101 + 1
+    p = plans(spec, trace, n)
+    assert p[0].equation.startswith("0.1234567890123·0.98765432101 + 1·1 ≈ ")
+
+
+def exact_mode(n) -> bool:
+    return n.exact is not None and n.exact.exact

@@ -184,6 +184,29 @@ def test_seed_gifs_decode_loop_forever_with_fixed_timing(seed_site):
            'giving a 3×3 output"' in page
 
 
+def test_seed_dark_and_compact_variants(seed_site):
+    """Dark GIFs sit on the dark page's ground with light lines and text; compact ones fit a
+    360 px phone's column unscaled; every variant has the light one's frames and timing."""
+    folder = seed_site / "ConvNet-dont-do-Conv"
+    for gif in SEED_GIFS:
+        base = gif[:-4]
+        _, light, _ = gif_frames((folder / gif).read_bytes())
+        im, dark, durations = gif_frames((folder / f"{base}-dark.gif").read_bytes())
+        assert len(dark) == len(light) and set(durations) == {1000} and im.info["loop"] == 0
+        assert dark[0].shape == light[0].shape
+        assert tuple(dark[0][2, 2]) == (0x16, 0x18, 0x1C) and tuple(light[0][2, 2]) == (255,) * 3
+        cols, counts = np.unique(dark[0].reshape(-1, 3), axis=0, return_counts=True)
+        assert tuple(cols[counts.argmax()]) == (0x16, 0x18, 0x1C)  # the ground, not white
+        # the input cells keep their colour in both themes
+        assert (np.all(dark[0] == (38, 139, 210), axis=-1).sum()
+                == np.all(light[0] == (38, 139, 210), axis=-1).sum())
+        _, compact, _ = gif_frames((folder / f"{base}-compact.gif").read_bytes())
+        assert len(compact) == 9 and compact[0].shape[1] <= 328 < light[0].shape[1]
+        poster = np.array(Image.open(folder / f"{base}-compact-dark.png").convert("RGB"))
+        _, compact_dark, _ = gif_frames((folder / f"{base}-compact-dark.gif").read_bytes())
+        assert np.array_equal(poster, compact_dark[-1])
+
+
 def kernel_colour(frame: np.ndarray) -> tuple[int, int, int]:
     """The most common colour that is not white, input blue, base03 or a pale output tint."""
     cols, counts = np.unique(frame.reshape(-1, 3), axis=0, return_counts=True)

@@ -106,3 +106,23 @@ def test_a_broken_figure_would_be_caught(conv_site, serve, browser):
     h, w = min(x.height, y.height), min(x.width, y.width)
     mean, share = difference(x.crop((0, 0, w, h)), y.crop((0, 0, w, h)))
     assert mean > MEAN_TOLERANCE or share > PIXEL_TOLERANCE
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("url", list(PAGES))
+def test_digits_stay_legible_on_a_phone(conv_site, serve, browser, url):
+    """At 360 px every numerical figure is shown at least at the width that keeps its smallest
+    digits 10 CSS px (`--conv-legible`), and the narrow variant is the one shown."""
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    try:
+        page.goto(serve(conv_site) + url)
+        rows = page.evaluate("""() => [...document.querySelectorAll('.conv-figure img')].map(i => [
+            i.currentSrc.split('/').pop(), i.getBoundingClientRect().width,
+            parseFloat(getComputedStyle(i).getPropertyValue('--conv-legible')) || 0])""")
+    finally:
+        page.close()
+    numerical = [r for r in rows if r[2] > 0]
+    assert numerical, rows
+    for name, shown, legible in numerical:
+        assert shown >= legible - 0.5, (name, shown, legible)
+    assert all("-compact" in name for name, *_ in numerical if "numerical" in name)

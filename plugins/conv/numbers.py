@@ -27,9 +27,11 @@ import numpy as np
 
 MINUS = "\u2212"
 DEFAULT_DIGITS = 2
-#: Scaled operands stay below this, so int64 sums of products cannot overflow for any block
-#: the animation limits allow; beyond it the block is computed in floats and rounded.
-_MAX_SCALED = 2**31
+#: Scaled operands and their sums of products stay below these (exact in int64 and in the
+#: float64 the core uses for padded max pooling); beyond them the block is computed in
+#: floats, and its results are rounded and marked.
+_MAX_SCALED = 2**40
+_MAX_RESULT = 2**52
 
 
 def typed(token: str) -> str:
@@ -92,7 +94,10 @@ class Exact:
         (qx, sx), (qk, sk) = arrays
         ints = [None if q is None else np.array([int(v * s) for v in q.flat], dtype=object)
                 .reshape(q.shape) for q, s in ((qx, sx), (qk, sk))]
-        if all(i is None or max(abs(int(v)) for v in i.flat) < _MAX_SCALED for i in ints):
+        mx = max(abs(int(v)) for v in ints[0].flat)
+        mk, taps = (1, 1) if ints[1] is None else \
+            (max(abs(int(v)) for v in ints[1].flat), ints[1].size)
+        if mx * mk * taps < _MAX_RESULT and mx < _MAX_SCALED:
             x, k = (None if i is None else i.astype(np.int64) for i in ints)
             return cls(x, k, sx, sk, fractions, texts)
         x, k = (None if q is None else np.array([float(v) for v in q.flat]).reshape(q.shape)
