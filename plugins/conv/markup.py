@@ -73,8 +73,8 @@ def kernel_color(spec: ConvSpec) -> str:
 
 def equation_pieces(spec: ConvSpec, trace: Trace, notation: Notation | None = None
                     ) -> list[str]:
-    """The operation written out, as pieces that a narrow screen may wrap between: input,
-    operator, kernel (flipped, for convolve), then `= result` (`\\approx` when a value is
+    """The operation written out, as pieces that a narrow screen may wrap between (before an
+    operator or a relation): input, operator and kernel (flipped, for convolve), `= result` (`\\approx` when a value is
     rounded), then the non-default parameters in parentheses.
 
     Correlation is `\\star` in blue, convolution `*` in red (with the equivalent correlation
@@ -100,18 +100,20 @@ def equation_pieces(spec: ConvSpec, trace: Trace, notation: Notation | None = No
         return [rf"\operatorname{{conv}}^{{\top}}{sub}\left( {x},\; {k} \right)", f"{rel} {out}"]
 
     def op(symbol: str, c: str) -> str:
-        return rf"\mathbin{{\color{{{c}}}{symbol}}}"
+        # a piece of its own: an operator that starts a formula is spaced as an ordinary
+        # symbol, so its space after is explicit (the space before is the flex gap)
+        return rf"{{\color{{{c}}}{symbol}}}\:"
 
     star = r"\star"
     after = [f"({params})"] if params else []
     if spec.op == "correlate":
-        return [f"{x} {op(star, color)} {matrix_tex(spec.kernel_text, color)}",
+        return [x, f"{op(star, color)} {matrix_tex(spec.kernel_text, color)}",
                 f"{rel} {out}"] + after
     kt = spec.kernel_text
     flipped = kt[::-1, ::-1] if kt.ndim == 2 else kt[::-1]
     corr = "blue" if color == "red" else color
-    return [f"{x} {op('*', color)} {matrix_tex(kt)}",
-            f"= {x} {op(star, corr)} {matrix_tex(flipped, color)}", f"{rel} {out}"] + after
+    return [x, f"{op('*', color)} {matrix_tex(kt)}", f"= {x}",
+            f"{op(star, corr)} {matrix_tex(flipped, color)}", f"{rel} {out}"] + after
 
 
 def equation_tex(spec: ConvSpec, trace: Trace, notation: Notation | None = None) -> str:

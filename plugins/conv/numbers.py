@@ -123,6 +123,7 @@ class Notation:
         self.digits = digits
         self.fractions = bool(exact and exact.fractions) and digits is None
         self._results = [self._result(st) for st in trace.steps]
+        self._pieces: dict[int, list[str]] = {}
 
     # ------------------------------------------------------------------ values
 
@@ -224,6 +225,11 @@ class Notation:
 
     def equation_pieces(self, i: int) -> list[str]:
         """Step i's computation as pieces that may be wrapped between (joined with spaces)."""
+        if i not in self._pieces:  # the layout, the plans and the drawing all ask
+            self._pieces[i] = self._equation_pieces(i)
+        return list(self._pieces[i])
+
+    def _equation_pieces(self, i: int) -> list[str]:
         st = self.trace.steps[i]
         vals = [self.value(v) for v in st.values]
         res, rounded = self.result(i)
