@@ -14,10 +14,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, lock, pages, plan, templates, write
+from . import content, feeds, links, lock, pages, plan, plugin_host, templates, write
 from .cache import Cache, digest
-from .config import load_config
-from .errors import BuildError, Problem, Report
+from .config import Config, key_line, load_config, table_key_line
+from .errors import BuildError, Problem, Report, source_line
 from .rendered import Rendered
 from .version import code_version
 
@@ -63,6 +63,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         if not dry_run:
             write.clean_debris(out)
         report = Report()
+        config = _plugins_ready(config, cache, report)
+        report.raise_if_failed()
         every = _load(root, cache, report)
         report.raise_if_failed()
         posts, skipped = _published(every, drafts, future, now or dt.datetime.now(dt.timezone.utc))
@@ -95,6 +97,26 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
                    written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
                    seconds=time.perf_counter() - started, warnings=tuple(report.warnings),
                    drafts_skipped=skipped[0], future_skipped=skipped[1])
+
+
+def _plugins_ready(config: Config, cache: Cache, report: Report) -> Config:
+    """Each plugin's options checked (at their `site.toml` line) and its cache key declared."""
+    text = (config.root / "site.toml").read_text(encoding="utf-8")
+
+    def option_error(name: str, key: str, message: str) -> None:
+        line = table_key_line(text, name, key) if key else 0
+        line = line or table_key_line(text, name, "") or key_line(text, "plugins")
+        report.error(Problem(message, "site.toml", line, source_line(text, line)))
+
+    try:
+        plugins = plugin_host.prepare(config.plugins, cache, option_error)
+    except plugin_host.PluginError as exc:
+        option_error("", "", str(exc))
+        return config
+    except Exception as exc:  # a plugin's own bug, shown where the plugin is enabled
+        option_error("", "", f"a plugin failed while registering: {type(exc).__name__}: {exc}")
+        return config
+    return dataclasses.replace(config, plugins=plugins)
 
 
 def _cache(root: Path, use_cache: bool, readonly: bool) -> Cache:
@@ -158,7 +180,7 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
         from .formulas import FormulaStore
         from .markdown import render
 
-        return render(posts[i], config.math_dialect, FormulaStore(cache), config.conv)
+        return render(posts[i], config.math_dialect, FormulaStore(cache), config.plugins)
 
     return render
 
@@ -169,7 +191,8 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
     Returns (bodies, infos, formulas typeset, posts rendered).
     """
     version = code_version()
-    keys = [digest("post", version, p.source, p.digest, config.math_dialect, config.conv)
+    plugins = config.plugins.fingerprint()
+    keys = [digest("post", version, p.source, p.digest, config.math_dialect, plugins)
             for p in posts]
     infos = cache.get_many("info", keys)
     missing = [i for i, k in enumerate(keys) if k not in infos]
@@ -182,8 +205,8 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
             fresh_pages[key] = page
         infos[key] = result.info()
         cache.put_many("formula", formulas)
-        cache.put_many("figure", result.figures)
-        result.figures = {}  # stored once, under their own keys
+        cache.put_many("plugin", result.computed)
+        result.computed = {}  # stored once, under their own keys
         if result.errors or cache.path is None:  # errors are not cached: reported again
             fresh[key] = result
         else:

@@ -20,15 +20,17 @@ from . import highlight, math
 from .content import Post
 from .errors import Problem, source_line
 from .formulas import FormulaStore
+from .plugin_host import PluginSet, register_all
+from .services import problem
 from .rendered import Ref, Rendered
-from plugins.conv import conv_plugin
 
 MAX_NESTING = 50  # block quotes and lists deeper than this are cut by markdown-it: reported
 _HTML_REF = re.compile(r"""\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
 @functools.cache
-def parser() -> MarkdownIt:
+def parser(plugins: PluginSet = PluginSet()) -> MarkdownIt:
+    """The markdown-it chain, then the site's plugins in `site.toml` order."""
     md = (
         MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
         .enable(["table", "strikethrough"])
@@ -36,7 +38,6 @@ def parser() -> MarkdownIt:
         .use(dollarmath_plugin, allow_labels=False, allow_digits=False, double_inline=True)
         .use(anchors_plugin, min_level=2, max_level=4, permalink=True, permalinkSymbol="#",
              permalinkBefore=True, permalinkSpace=False)
-        .use(conv_plugin)
     )
     md.core.ruler.after("block", "nesting_guard", _nesting_guard)
     md.add_render_rule("math_inline", _render_math)
@@ -45,15 +46,17 @@ def parser() -> MarkdownIt:
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("table_open", lambda *a: '<div class="table-wrap"><table>\n')
     md.add_render_rule("table_close", lambda *a: "</table></div>\n")
+    register_all(md, plugins)
     return md
 
 
-def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=None) -> Rendered:
+def render(post: Post, site_dialect: str, formulas: FormulaStore,
+           plugins: PluginSet = PluginSet()) -> Rendered:
     """Render `post.body`. Errors and warnings carry the line in `post.source`."""
-    md = parser()
+    md = parser(plugins)
     env: dict = {"source": post.source, "line0": post.body_line - 1, "body": post.body,
                  "errors": [], "warnings": [], "assets": {}, "formulas": formulas,
-                 "conv_defaults": conv_defaults, "refs": []}
+                 "refs": [], "computed": formulas.computed, "computed_new": {}}
     tokens = md.parse(post.body, env)
     _locate_inline(tokens)
     dialect = post.math_dialect if post.math_dialect != "auto" else site_dialect
@@ -66,14 +69,7 @@ def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=
     text = _plain_text(tokens)
     return Rendered(html=html, dialect=dialect, errors=env["errors"], warnings=env["warnings"],
                     refs=env["refs"], assets=env["assets"], summary=_summary(tokens),
-                    words=len(text.split()), figures=env.get("new_figures", {}))
-
-
-def problem(env: dict, line: int, message: str) -> Problem:
-    """A Problem at body line `line` (0-based) of the post being rendered."""
-    file_line = env["line0"] + line + 1
-    return Problem(message, env["source"], file_line,
-                   source_line(env["body"], line + 1))
+                    words=len(text.split()), computed=env["computed_new"])
 
 
 def _nesting_guard(state) -> None:

@@ -1,23 +1,17 @@
 """One `conv` block: parse, compute, typeset the equation, draw (or fetch) the animation.
 
-Problems go to `env["errors"]` at the block's lines. Animations are cached by content in the
-build cache (namespace "figure"); figures drawn here are listed in `env["new_figures"]`
-(key -> value), which the engine stores: render workers only read the cache.
+Problems are reported through the engine's `services` at the block's lines. Animations are
+kept in the build cache by content (`services.cached`): a prose edit draws nothing again.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
-from importlib import metadata
-from pathlib import Path
 
 from . import core, frames, gif, markup, numbers, spec as specs
 from ._validate import ConvError
-from .plugin import _error, _fallback
+from .plugin import fallback as _fallback
 
-_HERE = Path(__file__).resolve().parent
 #: The text column of the default theme on a 360 px phone (360 - 2 x 16 px gutters): a
 #: numerical figure wider than this also gets a compact (stacked) variant.
 NARROW_COLUMN = 328
@@ -25,11 +19,6 @@ GUTTER = 20  # the theme's widest gutter: the full figure is served only where i
 _ARG_KEYS = {"x": "input", "k": "kernel", "w": "kernel", "kernel_size": "kernel",
              "padding": "padding", "stride": "stride", "dilation": "dilation",
              "output_padding": "output_padding", "op": "op"}
-
-
-def _defaults(env: dict) -> tuple[str, int]:
-    d = env.get("conv_defaults")
-    return (getattr(d, "style", "numerical"), getattr(d, "frame_ms", 1000))
 
 
 def _conv_error_key(message: str) -> str | None:
@@ -63,30 +52,29 @@ def trace_of(spec: specs.ConvSpec):
                       kernel_size=arg(spec.kernel_size))
 
 
-def render_block(md, text: str, first: int, env: dict) -> str:
+def render_block(md, services, defaults: dict, text: str, first: int, env: dict) -> str:
     """HTML for one block whose body starts at body line `first` (0-based)."""
-    style, frame_ms = _defaults(env)
-    spec, problems = specs.parse(text, style=style, frame_ms=frame_ms)
+    spec, problems = specs.parse(text, style=defaults["style"], frame_ms=defaults["frame_ms"])
     for p in problems:
-        _error(env, first + p.line, p.message)
+        services.error(env, first + p.line, p.message)
     if spec is None:
         return _fallback(text)
     try:
         trace = trace_of(spec)
     except ConvError as exc:
         key = _conv_error_key(str(exc))
-        _error(env, first + spec.line_of(key or "op"), f"the `conv` block's operation is "
-               f"refused: {_author_words(str(exc))}")
+        services.error(env, first + spec.line_of(key or "op"), f"the `conv` block's operation "
+                       f"is refused: {_author_words(str(exc))}")
         return _fallback(text)
     notation = notation_of(spec, trace)
     parts: list[str] = []
     for what in spec.show:
         if what == "equation":
-            html = _equation(spec, trace, notation, first, env)
+            html = _equation(services, spec, trace, notation, first, env)
         elif what == "table":
             html = markup.table_html(notation)
         else:
-            html = _animation(spec, trace, notation, first, env)
+            html = _animation(services, spec, trace, notation, first, env)
         if html is None:
             return _fallback(text)
         parts.append(html)
@@ -98,63 +86,45 @@ def render_block(md, text: str, first: int, env: dict) -> str:
         scope = {**env, "refs": [], "footnotes": {}, "docId": f"conv{first}"}
         caption = md.renderInline(spec.caption.replace("<", "&lt;"), scope).strip()
         if re.search(r"\[\^[^\]\s]+\]", caption):
-            env["warnings"].append(_problem(env, first + spec.line_of("caption"),
-                                            "a footnote reference `[^...]` in a `conv` caption is "
-                                            "not linked (the caption is its own footnote scope); "
-                                            "write an inline footnote `^[text]` instead"))
+            services.warn(env, first + spec.line_of("caption"),
+                          "a footnote reference `[^...]` in a `conv` caption is not linked (the "
+                          "caption is its own footnote scope); write an inline footnote "
+                          "`^[text]` instead")
     return markup.wrap_figure(parts, caption, markup.caption_note(spec, trace, notation))
 
 
-def _equation(spec, trace, notation, first: int, env: dict) -> str | None:
-    from engine.math import TexError
-
+def _equation(services, spec, trace, notation, first: int, env: dict) -> str | None:
     typeset = []
     for tex in markup.equation_pieces(spec, trace, notation):  # typeset apart: they may wrap
-        try:
-            result = env["formulas"].typeset(tex, display=True, dialect="modern")
-        except TexError as exc:  # a bug in markup.py, but report it where the author looks
-            _error(env, first - 1, f"the `conv` equation does not typeset: {exc}; TeX was "
-                                   f"{tex!r}")
+        mathml = services.typeset(env, first - 1, tex, display=True)
+        if mathml is None:
             return None
-        for warning in result.warnings:
-            env["warnings"].append(_problem(env, first - 1,
-                                            f"TeX in the `conv` equation: {warning}"))
-        typeset.append(result.mathml)
+        typeset.append(mathml)
     return markup.equation_html(typeset)
 
 
-def _problem(env, line, message):
-    from engine.markdown import problem
-
-    return problem(env, line, message)
-
-
-def _animation(spec, trace, notation, first: int, env: dict) -> str | None:
+def _animation(services, spec, trace, notation, first: int, env: dict) -> str | None:
     line = first + spec.line_of("input")
     try:
         frames.check_limits(trace, spec.style, notation)
     except frames.AnimationLimitError as exc:
-        _error(env, line, f"the `conv` animation is too large: {exc}")
+        services.error(env, line, f"the `conv` animation is too large: {exc}")
         return None
     name = spec.gif_name()
     claims = env.setdefault("conv_files", {})
     canonical = spec.canonical()
     claim_line = first + spec.line_of("file", spec.line_of("input"))
     if name in claims and claims[name][1] != canonical:
-        _error(env, claim_line, f"`file` {name!r} is already used by the `conv` block at line "
-                                f"{claims[name][0]} of this post; give each block its own name")
+        services.error(env, claim_line, f"`file` {name!r} is already used by the `conv` block "
+                                        f"at line {claims[name][0]} of this post; give each "
+                                        "block its own name")
         return None
-    figure = _figure(spec, trace, env)
+    claims[name] = (services.file_line(env, claim_line), canonical)
+    figure = services.cached(env, ("figure", canonical), lambda: draw(spec, trace))
     names = {key: variant_name(name, key) for key in figure["files"]}
-    for key, other in names.items():
-        if other in env["assets"] and claims.get(other, (0, None))[1] != canonical:
-            _error(env, claim_line, f"`file` {name!r} would write {other!r}, which another "
-                                    "`conv` block of this post already generates; choose "
-                                    "another name")
-            return None
     for key, data in figure["files"].items():
-        claims[names[key]] = (env["line0"] + claim_line + 1, canonical)
-        env["assets"][names[key]] = data
+        if not services.emit(env, claim_line, names[key], data):
+            return None
     variants = {key: (names[key], *figure["sizes"][key]) for key in figure["files"]}
     if figure["compact_max"]:
         variants["compact-max"] = ("", figure["compact_max"], 0)
@@ -165,49 +135,6 @@ def variant_name(name: str, key: str) -> str:
     """'x.gif' and key 'compact-dark-png' -> 'x-compact-dark.png' ('gif' -> 'x.gif')."""
     *words, ext = key.split("-")
     return name[:-4] + "".join(f"-{w}" for w in words) + "." + ext
-
-
-# --------------------------------------------------------------------------- cache
-
-
-@functools.cache
-def code_hash() -> str:
-    """SHA-256 of this package's code (plugin, spec, core, renderer)."""
-    h = hashlib.sha256()
-    for path in sorted(_HERE.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-@functools.cache
-def library_versions() -> tuple[str, ...]:
-    out = []
-    for name in ("numpy", "matplotlib", "pillow"):
-        try:
-            out.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{name} missing")
-    return tuple(out)
-
-
-def figure_key(spec: specs.ConvSpec) -> str:
-    from engine.cache import digest
-
-    return digest("figure", spec.canonical(), code_hash(), library_versions())
-
-
-def _figure(spec, trace, env: dict) -> dict:
-    """{'gif': bytes, 'png': bytes, 'size': (w, h), 'frames': n} from the cache or drawn."""
-    key = figure_key(spec)
-    memo = env.setdefault("new_figures", {})
-    found = memo.get(key)
-    cache = getattr(env.get("formulas"), "cache", None)
-    if found is None and cache is not None:
-        found = cache.get("figure", key)
-    if found is None:
-        found = draw(spec, trace)
-        memo[key] = found
-    return found
 
 
 def draw(spec: specs.ConvSpec, trace) -> dict:
