@@ -37,6 +37,7 @@ EQ_GAP = 14        # between the grids and the equation
 SHADE = 0.75       # opacity of the kernel colour over a window cell
 DASH = (0, (4, 3))
 MAX_WIDTH = 600    # the image may widen to this so that each sum fits on one line
+MAX_SIDE_BY_SIDE = 672  # the default theme's text column (42rem): wider grids are stacked
 
 
 def _fit(strings, size: float, room: float) -> float:
@@ -105,7 +106,8 @@ class Layout:
 
 
 def layout(trace: Trace, notation: Notation | None = None, compact: bool = False) -> Layout:
-    """Side by side (input, a one-cell gap, output), or `compact`: the output under the input."""
+    """Side by side (input, a one-cell gap, output), or stacked (the output under the input):
+    `compact`, or when side by side would be wider than the theme's text column."""
     notation = notation or Notation(trace)
     hg, wg = trace.grid.shape
     oh, ow = np.shape(trace.output)
@@ -119,7 +121,8 @@ def layout(trace: Trace, notation: Notation | None = None, compact: bool = False
     fs_in, fs_out = _fit(texts, VALUE_FS, cell - 8), _fit(outs, VALUE_FS, cell - 8)
     fs_w = _fit(weights, WEIGHT_FS, cell - 8) if weights else WEIGHT_FS
     border = BORDER_COMPACT if compact else BORDER
-    if compact:
+    stacked = compact or (wg + 1 + ow) * cell + 2 * border > MAX_SIDE_BY_SIDE
+    if stacked:
         grids_w = max(wg, ow) * cell
         grids_h = (hg + oh) * cell + cell // 2
     else:
@@ -129,11 +132,11 @@ def layout(trace: Trace, notation: Notation | None = None, compact: bool = False
     lines = 1
     if len(trace.steps) <= MAX_FRAMES:
         eqs = [notation.equation_pieces(i) for i in range(len(trace.steps))]
-        if not compact:  # widen the image (up to MAX_WIDTH) rather than wrap a sum that nearly fits
+        if not stacked:  # widen the image (up to MAX_WIDTH) rather than wrap a sum that nearly fits
             longest = max(text_width(" ".join(e), EQ_FS) for e in eqs)
             width = max(width, min(MAX_WIDTH, int(np.ceil(longest)) + 2 * border))
         lines = max(len(wrap(e, EQ_FS, width - 2 * border)) for e in eqs)
-    if compact:
+    if stacked:
         x0 = (width - wg * cell) // 2
         out_x0 = (width - ow * cell) // 2
         out_y0 = border + hg * cell + cell // 2

@@ -218,13 +218,14 @@ def figure_html(variants: dict[str, tuple[str, int, int]], alt: str,
     'compact-max' holds (media width, 0, 0). `legible` is the narrowest width (px) the image
     shown on a narrow screen may shrink to and keep its smallest digits 10 px tall.
     """
-    still, dark, motion = ("(prefers-reduced-motion: reduce)",
-                           "(prefers-color-scheme: dark)", "(prefers-reduced-motion: reduce)")
+    # the first <source> that matches wins: narrow before wide, still before moving, dark
+    # before light; the <img> is the light animation at full size
+    still, dark = "(prefers-reduced-motion: reduce)", "(prefers-color-scheme: dark)"
     sources = []
     if "compact-gif" in variants:
         narrow = f"(max-width: {variants['compact-max'][1]}px)"
-        sources += [(f"{narrow} and {motion} and {dark}", "compact-dark-png"),
-                    (f"{narrow} and {motion}", "compact-png"),
+        sources += [(f"{narrow} and {still} and {dark}", "compact-dark-png"),
+                    (f"{narrow} and {still}", "compact-png"),
                     (f"{narrow} and {dark}", "compact-dark-gif"),
                     (narrow, "compact-gif")]
     sources += [(f"{still} and {dark}", "dark-png"), (still, "png"), (dark, "dark-gif")]
