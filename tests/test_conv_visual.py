@@ -126,3 +126,28 @@ def test_digits_stay_legible_on_a_phone(conv_site, serve, browser, url):
     for name, shown, legible in numerical:
         assert shown >= legible - 0.5, (name, shown, legible)
     assert all("-compact" in name for name, *_ in numerical if "numerical" in name)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,scheme,motion,suffix", [
+    (1280, "light", "no-preference", ".gif"), (1280, "dark", "no-preference", "-dark.gif"),
+    (1280, "light", "reduce", ".png"), (1280, "dark", "reduce", "-dark.png"),
+    (360, "light", "no-preference", "-compact.gif"),
+    (360, "dark", "reduce", "-compact-dark.png"),
+])
+def test_the_browser_picks_the_variant_for_the_reader(conv_site, serve, browser, width,
+                                                      scheme, motion, suffix):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.emulate_media(color_scheme=scheme, reduced_motion=motion)
+        page.goto(serve(conv_site) + "ConvNet-dont-do-Conv/")
+        for img in page.locator(".conv-figure img").all():
+            img.scroll_into_view_if_needed()
+        page.wait_for_function("""() => [...document.querySelectorAll('.conv-figure img')]
+            .every(i => i.complete && i.naturalWidth > 0)""", timeout=15000)
+        shown = page.evaluate("""() => [...document.querySelectorAll('.conv-figure img')]
+            .map(i => i.currentSrc.split('/').pop())""")
+    finally:
+        page.close()
+    assert shown == [g[:-4] + suffix for g in ("corr_numerical_no_padding_no_strides.gif",
+                                               "conv_numerical_no_padding_no_strides.gif")]
