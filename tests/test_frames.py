@@ -163,7 +163,7 @@ def test_bad_style(corr):
 
 def _cell_pixel(frames_, fi, kind, r, c, dx=3, dy=3):
     """A pixel near the top-left corner inside a cell (away from text)."""
-    from plugins.conv._flat import layout
+    from plugins.conv._numerical import layout
 
     lay = layout(TRACES[id(frames_)])
     x, y = lay.in_xy(r, c) if kind == "in" else lay.out_xy(r, c)
@@ -213,7 +213,7 @@ def test_kernel_colour_differs_between_correlate_and_convolve(corr, conv, corr_f
 
 def test_weights_are_printed_in_the_window(corr, corr_frames):
     """The lower-right corner of a window cell holds ink (the weight); outside it does not."""
-    from plugins.conv._flat import CELL, layout
+    from plugins.conv._numerical import CELL, layout
 
     lay = layout(corr)
     rgb = corr_frames.rgb(0)
@@ -251,7 +251,7 @@ def test_every_op_renders(kw, style):
 
 def test_arithmetic_style_is_the_classic_look(corr, conv):
     """Default correlate: base02 at 40 % over the taps (#1A6998) and the output (#1C7676)."""
-    from plugins.conv._oblique import layout
+    from plugins.conv._arithmetic import layout
 
     lay = layout(corr)
     fr = render(corr, style="arithmetic")

@@ -17,7 +17,7 @@ Two styles:
   Each frame shades the kernel window in the kernel colour, prints each weight small in the
   lower-right of its cell, highlights the current output cell, shows the outputs computed so
   far, and writes the sum being computed under the grids (`1·0 + 2·1 + ... = 60`).
-- `arithmetic`: the oblique tiles of the classic figures (see `_oblique.py`).
+- `arithmetic`: the oblique tiles of the classic figures (see `_arithmetic.py`).
 
 How it is fast: matplotlib (Agg, object API, bundled DejaVu Sans) draws every layer a style
 needs *once*, stacked in one canvas: the background, the "window" look of every cell, the
@@ -229,10 +229,10 @@ def frame_size(trace: Trace, style: str = "numerical", notation: Notation | None
     """(width, height) in pixels of every frame of the animation, without drawing it."""
     _check_style(style)
     if style == "numerical":
-        from ._flat import layout
+        from ._numerical import layout
 
         return layout(trace, notation or Notation(trace), compact).size
-    from ._oblique import layout as olayout
+    from ._arithmetic import layout as olayout
 
     return olayout(trace).size
 
@@ -243,7 +243,7 @@ def legible_width(trace: Trace, style: str = "numerical", notation: Notation | N
     px: its width for the smallest text drawn (0 for the arithmetic style, which has none)."""
     if style != "numerical":
         return 0
-    from ._flat import layout
+    from ._numerical import layout
 
     lay = layout(trace, notation or Notation(trace), compact)
     return int(np.ceil(lay.width * min(1.0, smallest / lay.min_font)))
@@ -290,11 +290,11 @@ def render(trace: Trace, *, style: str = "numerical", color: str | None = None,
         return None
     check_limits(trace, style, notation)
     if style == "numerical":
-        from ._flat import draw
+        from ._numerical import draw
 
         frames = draw(trace, plans, rgb, notation, theme, compact)
     else:
-        from ._oblique import draw
+        from ._arithmetic import draw
 
         frames = draw(trace, plans, rgb, theme)
     if sink is not None:

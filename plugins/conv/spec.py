@@ -47,6 +47,7 @@ OPS = ("correlate", "convolve", "transpose", "max_pool", "avg_pool")
 POOLS = ("max_pool", "avg_pool")
 SHOWS = ("equation", "animation", "table")
 STYLES = ("numerical", "arithmetic")
+DEFAULT_STYLE, DEFAULT_FRAME_MS = "numerical", 1000  # unless `[conv]` in site.toml says
 KEYS = ("input", "kernel", "op", "padding", "stride", "dilation", "output_padding", "show",
         "file", "caption", "alt", "style", "color", "frame_ms", "digits")
 MAX_DIGITS = 10
@@ -68,9 +69,9 @@ class ConvSpec:
     file: str | None = None
     caption: str | None = None
     alt: str | None = None
-    style: str = "numerical"
+    style: str = DEFAULT_STYLE
     color: str | None = None
-    frame_ms: int = 1000
+    frame_ms: int = DEFAULT_FRAME_MS
     digits: int | None = None
     input_text: np.ndarray | None = field(default=None, compare=False, repr=False)  # as typed
     kernel_text: np.ndarray | None = field(default=None, compare=False, repr=False)
@@ -139,7 +140,7 @@ def _ints(value, n_allowed: tuple[int, ...], minimum: int):
     return None
 
 
-def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
+def parse(text: str, *, style: str = DEFAULT_STYLE, frame_ms: int = DEFAULT_FRAME_MS
           ) -> tuple[ConvSpec | None, list[SpecProblem]]:
     """Parse a `conv` body. `style` and `frame_ms` are the site's defaults."""
     data, root, bad = _load(text)
@@ -293,7 +294,7 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
     if style not in STYLES:
         bad_value("style", "numerical (flat grids with numbers) or arithmetic (the oblique tiles "
                            "of the classic figures)")
-        style = "numerical"
+        style = DEFAULT_STYLE
 
     color = data.get("color")
     if color is not None:
@@ -313,7 +314,7 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
             and MIN_FRAME_MS <= frame_ms <= MAX_FRAME_MS):
         bad_value("frame_ms", f"an integer number of milliseconds from {MIN_FRAME_MS} to "
                               f"{MAX_FRAME_MS}")
-        frame_ms = 1000
+        frame_ms = DEFAULT_FRAME_MS
 
     digits = data.get("digits")
     if digits is not None and not (isinstance(digits, int) and not isinstance(digits, bool)

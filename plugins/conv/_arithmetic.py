@@ -9,7 +9,7 @@ its centre offset from the input's by a linear fit of the originals' offsets (in
 Each frame shades the kernel taps and the current output cell and draws four thin lines from
 the corners of the kernel footprint to the corners of the output cell.
 
-As in `_flat.py`, matplotlib draws a background and a "window" layer once (stacked in one
+As in `_numerical.py`, matplotlib draws a background and a "window" layer once (stacked in one
 canvas); each frame copies the parallelogram of every tap cell and of the output cell from the
 window layer (precomputed per-cell masks) and draws the four lines in palette indices.
 """
