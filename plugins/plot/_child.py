@@ -27,7 +27,25 @@ class Failed(Exception):
         self.kind, self.message, self.line = kind, message, line
 
 
+class Capped:
+    """A stream that keeps the first `limit` characters: a printing loop cannot fill the disk."""
+
+    def __init__(self, stream, limit: int = 1 << 16):
+        self.stream, self.left = stream, limit
+
+    def write(self, text: str) -> int:
+        if self.left > 0:
+            self.stream.write(text[:self.left])
+            self.stream.flush()  # what was printed survives an abrupt end
+            self.left -= len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def main(folder: str) -> None:
+    sys.stdout = sys.stderr = Capped(sys.__stderr__)
     with open(os.path.join(folder, "job.json"), encoding="utf-8") as f:
         job = json.load(f)
     result = {"warnings": []}
@@ -48,7 +66,7 @@ def run(job: dict, folder: str, noted: list) -> dict:
     from matplotlib.figure import Figure
 
     try:
-        code = compile(job["code"], FILENAME, "exec")
+        code = compile(job["code"], FILENAME, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise Failed("syntax", f"{exc.msg}", exc.lineno) from None
     size = None

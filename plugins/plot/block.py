@@ -36,10 +36,11 @@ def render_block(md, services, settings: dict, tok, env: dict) -> str:
         services.warn(env, fence, "the `plot` figure has no alternative text; add "
                                   "`#| alt: what the figure shows` at the top of the block")
     try:  # compiling runs nothing: a syntax error costs no process
-        compile(head.code, "<plot>", "exec")
-    except SyntaxError as exc:
-        services.error(env, fence + (exc.lineno or 0), f"the `plot` code is not valid Python: "
-                                                         f"{exc.msg}; fix the syntax")
+        compile(head.code, "<plot>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:  # ValueError: a NUL character
+        line = getattr(exc, "lineno", None) or 0
+        services.error(env, fence + line, "the `plot` code is not valid Python: "
+                                          f"{getattr(exc, 'msg', exc)}; fix the syntax")
         return fallback(text)
     size = head.size
     parts = ("figure", VERSION, head.code, head.format, size, head.dark)

@@ -73,10 +73,18 @@ def _ended(status: int | None, output: str, timeout: float) -> str:
         return (f"the `plot` code did not finish within {timeout:g} s (the limit includes "
                 "starting Python and matplotlib); make it faster, or raise `timeout` in "
                 "`[plot]` of site.toml")
-    how = f"was killed by signal {-status}" if status < 0 else f"exited with status {status}"
+    how = f"was killed by {_signal_name(-status)}" if status < 0 \
+        else f"exited with status {status}"
     tail = f"; its last output: {output!r}" if output else ""
     return (f"the `plot` code's process {how} before it saved a figure{tail}; run the block "
             "as a script with `python` to find out why")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _explain(error: dict) -> tuple[str, int | None]:
