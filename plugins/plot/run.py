@@ -96,7 +96,8 @@ def _explain(error: dict) -> tuple[str, int | None]:
                 "as a script with `python` to see the whole traceback)"), line
     count = int(message)
     if count == 0:
-        return ("the `plot` code drew no figure; draw with `matplotlib.pyplot` (e.g. "
-                "`plt.plot(x, y)`), or name a `Figure` you made `fig`"), None
+        return ("the `plot` code drew no figure (or closed it); draw with "
+                "`matplotlib.pyplot` (e.g. `plt.plot(x, y)`) and leave it open, or name a "
+                "`Figure` you made `fig`"), None
     return (f"the `plot` code drew {count} figures; a block shows one: draw them as "
             "subplots of one figure (`plt.subplots(1, 2)`) or use one block each"), None
