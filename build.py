@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the site: `python build.py [build|serve|new|check|init] [options]`. Exit status 0 or 1."""
+"""Build the site: `python build.py [build|serve|new|check|init|import] [options]`. Exit status 0 or 1."""
 
 from __future__ import annotations
 
@@ -21,13 +21,15 @@ from engine.errors import BuildError, BuildFailed  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__)
     parser.add_argument("command", nargs="?", default="build",
-                        choices=("build", "serve", "new", "check", "init"),
+                        choices=("build", "serve", "new", "check", "init", "import"),
                         help="build (default): write site/; serve: preview with drafts, reloading "
                              "on change; new: start a post; check: build everything, write "
-                             "nothing; init: start a new site")
+                             "nothing; init: start a new site; import: bring posts from a "
+                             "Jekyll, Hugo, Gatsby or Pelican blog")
     parser.add_argument("title", nargs="?", metavar="TITLE|DIR",
                         help="the new post's title (with `new`); the folder to create the site "
-                             "in (with `init`, default --root)")
+                             "in (with `init`, default --root); the old blog's folder (with "
+                             "`import`)")
     parser.add_argument("--root", type=Path, default=Path("."), help="the site folder (default .)")
     parser.add_argument("--out", type=Path, help="output folder (default ROOT/site)")
     parser.add_argument("--drafts", action="store_true", help="include posts with `draft: true`")
@@ -38,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000,
                         help="port for `serve` (default 8000; 0 picks a free one)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--from", dest="source_kind", default="auto",
+                        choices=("auto", "jekyll", "hugo", "gatsby", "pelican"),
+                        help="`import`: the old blog's generator (default: detected)")
+    parser.add_argument("--dry-run", action="store_true", help="`import`: write nothing, print the plan")
+    parser.add_argument("--force", action="store_true", help="`import`: overwrite existing posts")
     parser.add_argument("--debug", action="store_true",
                         help="show the full traceback of an internal error")
     args = parser.parse_args(argv)
@@ -79,6 +86,12 @@ def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return 1
         print(f"created {path}")
         return 0
+    if args.command == "import":
+        if not args.title:
+            parser.error("`import` needs the old blog's folder: python build.py import ../old-blog")
+        from engine.importer import cli
+        return cli.run(Path(args.title), args.root, args.source_kind, dry_run=args.dry_run,
+                       force=args.force, quiet=args.quiet)
     if args.command == "serve":
         if args.out:
             parser.error("`serve` builds into ROOT/.cache/preview, never into the deploy folder; "
