@@ -131,8 +131,9 @@ def _block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> b
     token.markup = src[pos:pos + 3]
     token.map = [start_line, last + 1]
     # the line the TeX starts on, for messages: the opening line when TeX follows it there
-    token.meta["tex_line"] = start_line + (0 if src[first:src.find("\n", first) % (limit + 1)].strip()
-                                           else 1)
+    eol = src.find("\n", first)
+    rest_of_line = src[first:eol if eol >= 0 else limit]
+    token.meta["tex_line"] = start_line + (0 if rest_of_line.strip() else 1)
     state.line = last + 1
     return True
 
