@@ -18,7 +18,7 @@ _FENCE = re.compile(r"^---[ \t]*$", re.M)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 MAX_FRONTMATTER = 64 * 1024
 KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math")
-_DIALECTS = ("auto", "modern", "legacy")
+_DIALECTS = ("auto", "modern", "legacy", "kramdown", "mathjax")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Post:
     draft: bool = False
     description: str = ""
     math_dialect: str = "auto"
+    math_macros: tuple[tuple[str, str], ...] = ()  # frontmatter `math: {macros: {...}}`
     bundle: tuple[str, ...] = ()  # files beside index.md, relative to its folder
     url_line: int = 1             # the `path` or `slug` line, for messages about the URL
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
@@ -139,12 +140,12 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     description = meta.get("description", "")
     if not isinstance(description, str):
         raise fail("description", f"`description` must be text, got {description!r}")
-    dialect = _dialect(meta.get("math", "auto"), fail)
+    dialect, macros = _dialect(meta.get("math", "auto"), fail)
     warnings.extend(_leftovers(body, body_line, text, rel))
     return Post(source=rel, kind=kind, title=str(title).strip(), url=url, body=body,
                 body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), date=date,
                 updated=updated, tags=tuple(dict.fromkeys(str(t).strip() for t in tags)),
-                draft=draft, description=description.strip(), math_dialect=dialect,
+                draft=draft, description=description.strip(), math_dialect=dialect, math_macros=macros,
                 warnings=tuple(warnings),
                 url_line=_key_line(head, "path" if "path" in meta else "slug"))
 
@@ -264,15 +265,20 @@ def _url(value, fail) -> str:
     return "/".join(parts) + "/"
 
 
-def _dialect(value, fail) -> str:
+def _dialect(value, fail) -> tuple[str, tuple[tuple[str, str], ...]]:
+    macros: dict = {}
     if isinstance(value, dict):
-        extra = sorted(set(value) - {"dialect"})
+        extra = sorted(set(value) - {"dialect", "macros"})
         if extra:
-            raise fail("math", f"unknown `math` option `{extra[0]}`; accepted: `dialect`")
+            raise fail("math", f"unknown `math` option `{extra[0]}`; accepted: `dialect`, `macros`")
+        macros = value.get("macros") or {}
+        if not isinstance(macros, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in macros.items()):
+            raise fail("math", "`math.macros` maps names to TeX, e.g. `macros: {R: '\\\\mathbb{R}'}`")
         value = value.get("dialect", "auto")
     if value not in _DIALECTS:
         raise fail("math", f"`math` dialect must be one of {', '.join(_DIALECTS)}, got {value!r}")
-    return value
+    return value, tuple(sorted(macros.items()))
 
 
 def _key_line(text: str, key: str) -> int:
