@@ -156,6 +156,18 @@ class Cache:
         except sqlite3.DatabaseError as exc:  # disk full or a corrupt page: only speed is lost
             self._broken(exc)
 
+    def forget(self, ns: str, key: str) -> None:
+        """Remove an entry now, durably: for a value that stops being true before the build
+        ends (the state of a folder about to be changed)."""
+        self._pending.pop((ns, key), None)
+        if self._db is None or self.readonly:
+            return
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM entries WHERE ns=? AND key=?", (ns, key))
+        except sqlite3.DatabaseError as exc:
+            self._broken(exc)
+
     def put(self, ns: str, key: str, value: object) -> None:
         self.put_many(ns, {key: value})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import importlib
 
 import msgpack
@@ -60,6 +61,14 @@ def _encode(value: object) -> msgpack.ExtType:
     raise TypeError(f"cannot store a {type(value).__qualname__}")
 
 
+@functools.cache
+def _class(name: str) -> type:
+    module = _CLASSES.get(name)
+    if module is None:
+        raise CodecError(f"unknown value class {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
 def _decode(code: int, data: bytes) -> object:
     if code == _TUPLE:
         return tuple(loads(data))
@@ -67,10 +76,7 @@ def _decode(code: int, data: bytes) -> object:
         return dt.datetime.fromisoformat(data.decode())
     if code == _VALUE:
         name, fields = loads(data)
-        module = _CLASSES.get(name)
-        if module is None:
-            raise CodecError(f"unknown value class {name!r}")
-        cls = getattr(importlib.import_module(module), name)
+        cls = _class(name)
         try:
             return cls(**fields)
         except TypeError as exc:  # fields from another version of the class

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ class Config:
     feed_posts: int = 20
     plugins: PluginSet = field(default_factory=PluginSet)
 
-    @property
+    @functools.cached_property
     def base_path(self) -> str:
         """The URL path the site is served under: '/' or e.g. '/blog/'."""
         m = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+(/.*)?$", self.base_url)

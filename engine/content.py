@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -53,24 +54,36 @@ def discover(root: Path, problems: list[Problem]) -> list[Path]:
 
     Dot-named entries are skipped; links leaving the site root are reported in `problems`.
     """
-    posts: list[Path] = []
-    folder = root / "content" / "posts"
-    for entry in _entries(folder, root, problems):
-        index = entry / "index.md"
-        if tree.check(entry, root, root, []) == "dir" and (index.exists() or index.is_symlink()):
-            if tree.check(index, root, root, problems) == "file":
-                posts.append(index)
-    pages = [p for p in _entries(root / "content" / "pages", root, problems)
-             if p.suffix == ".md" and tree.check(p, root, root, []) == "file"]
+    posts = [index for kind, folder in _entries(root / "content" / "posts", root, problems)
+             if kind == "dir" and _kind(index := folder / "index.md", root, problems) == "file"]
+    pages = [path for kind, path in _entries(root / "content" / "pages", root, problems)
+             if kind == "file" and path.suffix == ".md"]
     return posts + pages
 
 
-def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
-    """The non-dot entries of `folder` that stay inside the site root."""
+def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
+    """(kind, path) of the non-dot entries of `folder` that stay inside the site root."""
     if not folder.is_dir() or tree.check(folder, root, root, problems) != "dir":
         return []
-    return [p for p in sorted(folder.iterdir()) if not p.name.startswith(".")
-            and tree.check(p, root, root, problems) is not None]
+    found = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():  # the full check: where does it lead?
+            kind = tree.check(path, root, root, problems)
+        else:
+            kind = "dir" if entry.is_dir() else "file" if entry.is_file() else None
+        if kind:
+            found.append((kind, path))
+    return found
+
+
+def _kind(path: Path, root: Path, problems: list[Problem]) -> str | None:
+    """'file' or 'dir' for an existing `path` (a link leaving the root is reported), else None."""
+    if not (path.is_symlink() or path.exists()):
+        return None
+    return tree.check(path, root, root, problems)
 
 
 def misplaced(root: Path) -> list[Problem]:

@@ -32,13 +32,13 @@ def files(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> 
     relative to `root` (the site root, for messages).
     """
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
 
     def walk(current: Path) -> None:
-        real = current.resolve()
-        if real in seen:  # a link back up the tree
+        st = current.stat()
+        if (st.st_dev, st.st_ino) in seen:  # a link back up the tree
             return
-        seen.add(real)
+        seen.add((st.st_dev, st.st_ino))
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as exc:
@@ -47,6 +47,14 @@ def files(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> 
         for entry in entries:
             if entry.name.startswith("."):
                 continue
+            # the directory entry's own type answers without a system call for plain files
+            # and folders; links and anything unusual get the full check
+            if not entry.is_symlink() and entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+                continue
+            if not entry.is_symlink() and entry.is_dir(follow_symlinks=False):
+                walk(Path(entry.path))
+                continue
             path = Path(entry.path)
             kind = check(path, boundary, root, problems)
             if kind == "dir":
@@ -54,30 +62,35 @@ def files(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> 
             elif kind == "file":
                 found.append(path)
 
-    if folder.is_dir() and check(folder, boundary, root, problems) == "dir":
+    if folder.is_symlink() and check(folder, boundary, root, problems) != "dir":
+        return found
+    try:
         walk(folder)
+    except (FileNotFoundError, NotADirectoryError):  # no such folder: nothing to publish
+        pass
     return found
 
 
 def check(path: Path, boundary: Path, root: Path, problems: list[Problem]) -> str | None:
     """'file', 'dir', or None (after reporting why `path` cannot be published)."""
-    rel = _rel(path, root)
     if path.is_symlink() and not inside(path, boundary):
         target = os.readlink(path)
         problems.append(Problem(
             f"symbolic link to `{target}` leaves the site's folder, so it is not published; "
-            "copy the file here instead of linking to it", rel))
+            "copy the file here instead of linking to it", _rel(path, root)))
         return None
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        problems.append(Problem(f"cannot read `{rel}`: {exc.strerror} (a broken link?)", rel))
+        problems.append(Problem(f"cannot read `{_rel(path, root)}`: {exc.strerror} "
+                                "(a broken link?)", _rel(path, root)))
         return None
     if stat.S_ISDIR(mode):
         return "dir"
     if stat.S_ISREG(mode):
         return "file"
-    problems.append(Problem("not a regular file (a pipe, socket or device); remove it", rel))
+    problems.append(Problem("not a regular file (a pipe, socket or device); remove it",
+                            _rel(path, root)))
     return None
 
 

@@ -1,12 +1,14 @@
 """The only module that writes the site, after every check of the build has passed.
 
-`site/` is always either the previous complete site or the new complete one. Every build that
-changes anything writes a staging folder beside it (files whose bytes did not change are
-hard-linked from the previous build, so a small edit costs little) and then exchanges the two
-folders in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, which
-the next build repairs if it was killed between them). A failure at any point removes the
-staging folder and leaves `site/` untouched. Writing never renders: the plan it is given holds
-bytes, files to copy, and outputs known to be unchanged on disk.
+`site/` is always either the previous complete site or the new complete one. Beside it lies a
+spare folder (`.site-spare`) holding the site of the build before; a build that changes
+anything brings the spare up to date (only the files that differ: written beside their place
+and renamed, or hard-linked from `site/`) and then exchanges the two folders in one atomic step
+(Linux `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, which the next build repairs if it
+was killed between them). So an edit costs what it changes, not a copy of the whole tree. A
+failure at any point removes the spare and leaves `site/` untouched; a spare in an unknown
+state (a kill while it was updated) is rebuilt in full. Writing never renders: the plan it is
+given holds bytes, files to copy, and outputs known to be unchanged on disk.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from .errors import BuildFailed, Problem
 from .outputs import Deferred, Output, digest_of
 
 _MANIFEST = "manifest"
+_SPARE = "spare-manifest"
 _MARK = "written by build.py; this file marks the folder beside it as its output\n"
 
 
@@ -57,33 +60,88 @@ def site(outputs: dict[str, Output], hashes: dict[str, str], out: Path, cache: C
         return 0
     missing = [p for p, v in outputs.items() if isinstance(v, Deferred) and p not in keep]
     assert not missing, f"outputs planned without bytes: {missing[:3]}"
-    staging = out.parent / f".{out.name}-staging-{os.getpid()}"
-    written = 0
+    spare = spare_path(out)
+    known = cache.get(_SPARE, key) if spare.is_dir() and cache.path is not None else None
+    # from here until the exchange the spare is in no known state: forget it first, so a
+    # kill makes the next build start it afresh instead of trusting it
+    cache.forget(_SPARE, key)
     try:
-        staging.mkdir()
-        for path in sorted(outputs):
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if path in keep and _link(out / path, target):
-                continue
-            if isinstance(outputs[path], Deferred):  # its old file vanished after the check
-                raise OSError(errno.ENOENT, "the previous file disappeared during the build",
-                              str(out / path))
-            _put(outputs[path], target)
-            written += 1
-        _swap(staging, out)
+        if known is None:
+            shutil.rmtree(spare, ignore_errors=True)
+            spare.mkdir()
+        written = _update(spare, known or {}, outputs, hashes, out, keep)
+        _swap(spare, out)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        where = exc.filename or staging
+        shutil.rmtree(spare, ignore_errors=True)
+        where = exc.filename or spare
         raise BuildFailed([Problem(
             f"cannot write `{where}`: {exc.strerror or exc}; free space or fix the folder's "
             "permissions and build again (the previous site was left as it was)")]) from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(spare, ignore_errors=True)
         raise
     _mark(out)
     _save_manifest(cache, key, out, hashes)
+    if spare.is_dir():  # it now holds the previous site: the next build updates it in turn
+        if cache.path is None or not previous:
+            shutil.rmtree(spare, ignore_errors=True)
+        else:
+            cache.put(_SPARE, key, previous)
     return written
+
+
+def spare_path(out: Path) -> Path:
+    """The folder that holds the previous site, updated into the next one and exchanged."""
+    return out.parent / f".{out.name}-spare"
+
+
+def _update(spare: Path, known: dict, outputs: dict[str, Output], hashes: dict[str, str],
+            out: Path, keep: set[str]) -> int:
+    """Turn the spare folder (holding `known`, a manifest) into `outputs`. Only what differs
+    is touched; each file is written beside its place and renamed over it."""
+    written = 0
+    for path in sorted(set(known) - set(outputs), reverse=True):
+        target = spare / path
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+        _prune(target.parent, spare)
+    for path in sorted(outputs):
+        target = spare / path
+        entry = known.get(path)
+        if entry is not None and entry[0] == hashes[path] and _same_stat(target, entry):
+            continue
+        _make_parent(target, spare)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        if path in keep and _link(out / path, temporary):
+            os.replace(temporary, target)
+            continue
+        if isinstance(outputs[path], Deferred):  # its old file vanished after the check
+            raise OSError(errno.ENOENT, "the previous file disappeared during the build",
+                          str(out / path))
+        _put(outputs[path], temporary)
+        os.replace(temporary, target)
+        written += 1
+    return written
+
+
+def _make_parent(target: Path, spare: Path) -> None:
+    """Create `target`'s folder, removing a file that stands where a folder must be."""
+    parent = target.parent
+    for folder in [*reversed(parent.relative_to(spare).parents), parent.relative_to(spare)]:
+        here = spare / folder
+        if here.is_file() or here.is_symlink():
+            here.unlink()
+    parent.mkdir(parents=True, exist_ok=True)
+
+
+def _prune(folder: Path, spare: Path) -> None:
+    while folder != spare and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def clean_debris(out: Path) -> None:
@@ -98,6 +156,7 @@ def clean_debris(out: Path) -> None:
         olds = olds[:-1]
     for stale in olds + sorted(parent.glob(f".{out.name}-staging-*")):
         shutil.rmtree(stale, ignore_errors=True)
+
 
 
 def _check_target(out: Path, default_out: Path, known: bool) -> None:
@@ -163,12 +222,12 @@ def _link(source: Path, target: Path) -> bool:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put `staging` in place of `out`, atomically where the system can; remove the old one."""
+    """Put `staging` in place of `out` in one step where the system can; the previous site
+    ends at `staging`'s name (or nowhere, on a first build)."""
     if not out.exists():
         staging.rename(out)
         return
     if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous site
         return
     old = out.parent / f".{out.name}-old-{os.getpid()}"
     out.rename(old)
@@ -177,7 +236,7 @@ def _swap(staging: Path, out: Path) -> None:
     except BaseException:
         old.rename(out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    old.rename(staging)
 
 
 def _exchange(a: Path, b: Path) -> bool:

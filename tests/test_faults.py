@@ -33,7 +33,9 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 def debris(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".site-"))
+    """Leftovers of a build; the spare folder (the previous site, kept on purpose) is not."""
+    return sorted(p.name for p in root.iterdir()
+                  if p.name.startswith(".site-") and p.name != ".site-spare")
 
 
 def edit(root: Path, text: str = "An edit.") -> None:
@@ -68,15 +70,18 @@ _KILLER = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("point, n", [
-    ("write._put", 1),          # while the staging folder is being filled
-    ("write._swap", 1),         # staging complete, not yet in place
-    ("shutil.rmtree", 1),       # new site in place, the old one not yet removed
+    ("write._put", 1),          # while the spare folder is being brought up to date
+    ("os.replace", 2),          # the same, between two renames inside the spare
+    ("write._swap", 1),         # the spare complete, not yet in place
     ("write._save_manifest", 1),  # everything written, the manifest not
 ])
 def test_kill_at_any_point_leaves_old_or_new_site_and_next_build_heals(
         point, n, site_copy, tmp_path):
     root = site_copy("basic")
     assemble.build(root)
+    edit(root, "A first edit.")
+    assemble.build(root)  # from now on a spare folder holds the previous site
+    assert (root / ".site-spare").is_dir()
     old = files(root / "site")
     edit(root)
     new = clean_build(root, tmp_path)
@@ -87,6 +92,24 @@ def test_kill_at_any_point_leaves_old_or_new_site_and_next_build_heals(
     assemble.build(root)
     assert files(root / "site") == new
     assert debris(root) == []
+    edit(root, "A last edit.")  # and the spare, rebuilt or updated, serves again
+    assemble.build(root)
+    assert files(root / "site") == clean_build(root, tmp_path)
+
+
+def test_an_edit_rewrites_only_what_changed_in_the_spare(site_copy):
+    root = site_copy("basic")
+    for text in ("one", "two", "three"):
+        edit(root, text)
+        assemble.build(root)
+    css = root / ".site-spare" / "assets" / "style.css"
+    before = css.stat().st_ino
+    edit(root, "four")
+    summary = assemble.build(root)
+    assert summary.written < 10
+    # the spare now holds the previous site: its untouched files are the same inodes
+    assert (root / ".site-spare" / "assets" / "style.css").stat().st_ino in (
+        before, (root / "site" / "assets" / "style.css").stat().st_ino)
 
 
 def test_fallback_swap_killed_between_renames_is_repaired(site_copy, tmp_path, monkeypatch):

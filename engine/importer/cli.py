@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import apply, plan
+from .blog import apply, plan
 
 
 def run(source: Path, root: Path, kind: str = "auto", *, dry_run: bool = False,
