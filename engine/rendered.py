@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .errors import Problem
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A link or image source found in a post, to be checked once all URLs are known."""
+class Ref(NamedTuple):
+    """A link or image source found in a post, to be checked once all URLs are known.
+
+    A named tuple: a post has dozens, and the cache stores them as plain arrays."""
 
     target: str
     line: int
@@ -29,6 +31,10 @@ class PostInfo:
     assets: dict[str, str]
     summary: str
     words: int
+
+    def __post_init__(self):  # from the cache, refs arrive as plain tuples
+        if self.refs and type(self.refs[0]) is not Ref:
+            object.__setattr__(self, "refs", tuple(Ref._make(r) for r in self.refs))
 
 
 @dataclass
