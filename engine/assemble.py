@@ -49,18 +49,18 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
         posts = _load(root, cache, report, drafts)
         report.raise_if_failed()
         posts = pages.sort_newest_first(posts)
-        pages.check_urls(posts, report)
+        plan = pages.plan_site(root, config, posts, report)
         report.raise_if_failed()
 
-        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs)
+        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, plan)
         for info in infos:
             report.errors.extend(info.errors)
             report.warnings.extend(info.warnings)
         report.raise_if_failed()
 
         theme = templates.Theme(root, config.theme)
-        outputs = pages.render_site(root, config, theme, posts, infos, bodies, report)
-        outputs.update(feeds.render(config, theme, posts, infos, bodies, report))
+        outputs = pages.render_site(root, config, theme, posts, infos, bodies, plan, report)
+        outputs.update(feeds.render(config, theme, posts, infos, bodies, plan, outputs, report))
         report.raise_if_failed()
         links.check(posts, infos, outputs, config, report)
         if strict and report.warnings:
@@ -114,7 +114,7 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
     return render
 
 
-def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
+def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, plan):
     """Render the posts whose source or code changed; the rest come from the cache.
 
     Returns (bodies, infos, formulas typeset, posts rendered).
@@ -145,6 +145,6 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None):
     if missing:  # the Markdown parser, KaTeX and the plugins load only when there is work
         from .render_pool import render_all
 
-        typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs)
+        typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs, plan)
     bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
     return bodies, [infos[k] for k in keys], typeset, len(missing)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError, BuildFailed, Problem, source_line
+from .site_settings import KEYS as _READER_KEYS, ReaderSettings, load as _load_reader
 
 DIALECTS = ("auto", "modern", "legacy")
 CONV_STYLES = ("numerical", "arithmetic")
@@ -32,6 +33,7 @@ class Config:
     math_dialect: str = "auto"
     feed_posts: int = 20
     conv: ConvDefaults = field(default_factory=ConvDefaults)
+    reader: ReaderSettings = field(default_factory=ReaderSettings)  # engine/site_settings.py
 
     @property
     def base_path(self) -> str:
@@ -40,7 +42,7 @@ class Config:
         return (m.group(1) or "/") if m else "/"
 
 
-_KEYS = {"title", "description", "author", "base_url", "lang", "theme", "math", "conv", "feed_posts"}
+_KEYS = {"title", "description", "author", "base_url", "lang", "theme", "math", "conv", "feed_posts"} | _READER_KEYS
 _MATH_KEYS = {"dialect"}
 _CONV_KEYS = {"style", "frame_ms"}
 
@@ -127,11 +129,14 @@ def load_config(root: Path) -> Config:
         bad("feed_posts", f"`feed_posts` must be a positive integer, got {feed_posts!r}")
         feed_posts = 20
 
+    reader = _load_reader(data, bad, check_keys)
+
     if problems:
         raise BuildFailed(problems)
     return Config(root=root, title=title, description=string("description", ""),
                   author=string("author", ""), base_url=base_url, lang=string("lang", "en"),
-                  theme=theme, math_dialect=dialect, feed_posts=feed_posts, conv=conv_defaults)
+                  theme=theme, math_dialect=dialect, feed_posts=feed_posts, conv=conv_defaults,
+                  reader=reader)
 
 
 def _key_line(text: str, key: str) -> int:

@@ -12,7 +12,8 @@ from pathlib import Path, PurePosixPath
 from .errors import BuildError, Problem, source_line
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
-KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math")
+KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math",
+              "series", "toc", "image")
 _DIALECTS = ("auto", "modern", "legacy")
 
 
@@ -35,6 +36,10 @@ class Post:
     math_dialect: str = "auto"
     bundle: tuple[str, ...] = ()  # files beside index.md, relative to its folder
     url_line: int = 1             # the `path` or `slug` line, for messages about the URL
+    series: str = ""
+    toc: bool | None = None       # None: the site's `toc` setting
+    image: str = ""               # the social card image, relative to the post
+    extra: dict = field(default_factory=dict, compare=False)  # other keys, for templates
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
@@ -79,12 +84,15 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
         line = _key_line(head, key)
         return BuildError(message, rel, line, source_line(text, line))
 
-    for key in sorted(set(meta) - set(KNOWN_KEYS)):
-        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-        hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(KNOWN_KEYS)}"
-        line = _key_line(head, key)
-        warnings.append(Problem(f"unknown frontmatter key `{key}` is ignored; {hint}", rel, line,
-                                source_line(text, line)))
+    # Other keys reach templates as `extra`; one that looks like a misspelt known key is
+    # most likely a typo, so it is still reported.
+    for key in sorted(set(meta) - set(KNOWN_KEYS), key=str):
+        close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+        if close:
+            line = _key_line(head, str(key))
+            warnings.append(Problem(f"unknown frontmatter key `{key}` (passed to templates as "
+                                    f"`extra.{key}`); did you mean `{close[0]}`?", rel, line,
+                                    source_line(text, line)))
 
     title = meta.get("title")
     if title is None or (isinstance(title, str) and not title.strip()):
@@ -114,12 +122,23 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     if not isinstance(description, str):
         raise fail("description", f"`description` must be text, got {description!r}")
     dialect = _dialect(meta.get("math", "auto"), fail)
+    series = meta.get("series", "")
+    if not isinstance(series, (str, int)) or isinstance(series, bool):
+        raise fail("series", f"`series` must be the series' name, got {series!r}")
+    toc = meta.get("toc")
+    if toc is not None and not isinstance(toc, bool):
+        raise fail("toc", f"`toc` must be true or false, got {toc!r}")
+    image = meta.get("image", "")
+    if not isinstance(image, str):
+        raise fail("image", f"`image` must be a file name beside the post, got {image!r}")
     return Post(source=rel, kind=kind, title=str(title).strip(), url=url, body=body,
                 body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), date=date,
                 updated=updated, tags=tuple(dict.fromkeys(str(t).strip() for t in tags)),
                 draft=draft, description=description.strip(), math_dialect=dialect,
                 bundle=bundle_of(path) if kind == "post" else (), warnings=tuple(warnings),
-                url_line=_key_line(head, "path" if "path" in meta else "slug"))
+                url_line=_key_line(head, "path" if "path" in meta else "slug"),
+                series=str(series).strip(), toc=toc, image=image.strip(),
+                extra={str(k): v for k, v in meta.items() if k not in KNOWN_KEYS})
 
 
 def bundle_of(index: Path) -> tuple[str, ...]:

@@ -16,11 +16,12 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import highlight, math
+from . import highlight, math, summary
 from .content import Post
 from .errors import Problem, source_line
 from .formulas import FormulaStore
 from .rendered import Ref, Rendered
+from .slug import slug
 from plugins.conv import conv_plugin
 
 _HTML_REF = re.compile(r"""\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
@@ -34,7 +35,8 @@ def parser() -> MarkdownIt:
         .use(footnote_plugin)
         .use(dollarmath_plugin, allow_labels=False, allow_digits=False, double_inline=True)
         .use(anchors_plugin, min_level=2, max_level=4, permalink=True, permalinkSymbol="#",
-             permalinkBefore=True, permalinkSpace=False)
+             permalinkBefore=True, permalinkSpace=False,
+             slug_func=lambda text: slug(text, "section"))
         .use(conv_plugin)
     )
     md.add_render_rule("math_inline", _render_math)
@@ -63,7 +65,7 @@ def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=
     html = md.renderer.render(tokens, md.options, env)
     text = _plain_text(tokens)
     return Rendered(html=html, dialect=dialect, errors=env["errors"], warnings=env["warnings"],
-                    refs=env["refs"], assets=env["assets"], summary=_summary(tokens),
+                    refs=env["refs"], assets=env["assets"], summary=summary.first_paragraph(tokens),
                     words=len(text.split()), figures=env.get("new_figures", {}))
 
 
@@ -164,17 +166,6 @@ def _collect_refs(tokens: list[Token], env: dict) -> None:
 
 def _plain_text(tokens: list[Token]) -> str:
     return " ".join(t.content for t in _walk(tokens) if t.type in ("text", "code_inline"))
-
-
-def _summary(tokens: list[Token], limit: int = 200) -> str:
-    """The first paragraph's text, cut at a word boundary near `limit` characters."""
-    for i, tok in enumerate(tokens):
-        if tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open" and tok.children:
-            text = " ".join("".join(c.content if c.type in ("text", "code_inline", "math_inline")
-                                    else " " for c in tok.children).split())
-            if text:
-                return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
-    return ""
 
 
 def _escape(text: str) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from pathlib import Path
+
+from .slug import slug
 
 
 def slugify(title: str) -> str:
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "post"
+    return slug(title, "post")  # the one slug function: the post's URL comes from its folder
 
 
 def new_post(root: Path, title: str, today: dt.date | None = None) -> Path:
