@@ -26,7 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
            "built_with": "Built with", "not_found": "Page not found",
            "not_found_text": "There is nothing at this address. It may have moved, or the link "
                              "that brought you here may have a typo in it.",
-           "go_home": "Go to the home page", "copy": "Copy", "copied": "Copied",
+           "go_home": "Go to the home page", "copy_code": "Copy", "copied": "Copied",
            "search_placeholder": "Search the posts", "search_nojs":
                "Search needs JavaScript. Every post is listed in the archive.",
            "tags_title": "All tags", "archive_title": "Archive", "pagination": "Pages",
@@ -43,7 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
            "not_found": "Page introuvable",
            "not_found_text": "Il n’y a rien à cette adresse. La page a peut-être été déplacée, "
                              "ou le lien qui vous a mené ici contient une faute.",
-           "go_home": "Aller à l’accueil", "copy": "Copier", "copied": "Copié",
+           "go_home": "Aller à l’accueil", "copy_code": "Copier", "copied": "Copié",
            "search_placeholder": "Rechercher dans les billets", "search_nojs":
                "La recherche demande JavaScript. Tous les billets sont listés dans les archives.",
            "tags_title": "Toutes les étiquettes", "archive_title": "Archives",
@@ -60,7 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
            "not_found": "Seite nicht gefunden",
            "not_found_text": "Unter dieser Adresse gibt es nichts. Die Seite wurde vielleicht "
                              "verschoben, oder der Link enthält einen Tippfehler.",
-           "go_home": "Zur Startseite", "copy": "Kopieren", "copied": "Kopiert",
+           "go_home": "Zur Startseite", "copy_code": "Kopieren", "copied": "Kopiert",
            "search_placeholder": "Beiträge durchsuchen", "search_nojs":
                "Die Suche braucht JavaScript. Alle Beiträge stehen im Archiv.",
            "tags_title": "Alle Schlagwörter", "archive_title": "Archiv",

@@ -76,7 +76,7 @@ def first_image(body: str, files: set[str]) -> str | None:
     for m in _FIRST_IMG.finditer(body):
         src = html.unescape(m.group(1))
         name = local_file(src, tuple(files))
-        if name is None:
+        if name is None or not name.lower().endswith(_RASTER):
             continue
         still = name[:-4] + ".png"
         return still if name.lower().endswith(".gif") and still in files else name

@@ -21,6 +21,8 @@ from .content import Post
 from .errors import Problem, Report
 from .rendered import PostInfo
 
+# Pagefind's other UIs, which the search page does not load
+_UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 _DROP = re.compile(r"<(annotation|script|style)\b.*?</\1>|<a class=\"header-anchor\".*?</a>",
                    re.S | re.I)
 
@@ -75,4 +77,4 @@ def _pagefind(records: list[tuple[str, str, str]], lang: str) -> dict[str, bytes
             raise FileNotFoundError(f"Pagefind failed: {(done.stderr or done.stdout).strip()}")
         out = Path(scratch) / "pagefind"
         return {"pagefind/" + p.relative_to(out).as_posix(): p.read_bytes()
-                for p in sorted(out.rglob("*")) if p.is_file()}
+                for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(_UNUSED)}
