@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 from pathlib import Path
 
 if sys.version_info < (3, 11):
@@ -14,7 +15,7 @@ if sys.version_info < (3, 11):
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine import assemble, scaffold  # noqa: E402
-from engine.errors import BuildFailed  # noqa: E402
+from engine.errors import BuildError, BuildFailed  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +33,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, help="processes for rendering (default: all cores)")
     parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default 8000)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an internal error")
     args = parser.parse_args(argv)
+    try:
+        return _command(parser, args)
+    except KeyboardInterrupt:
+        print("interrupted; the previous site was left as it was", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug in the generator: one line, the traceback on request
+        if args.debug:
+            traceback.print_exc()
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"internal error: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:"
+              f"{where.lineno}); please report it; run with --debug for the traceback",
+              file=sys.stderr)
+        return 1
+
+
+def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     # Only our own loggers speak; libraries such as fontTools log chatty INFO lines.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -62,10 +81,11 @@ def main(argv: list[str] | None = None) -> int:
 def run_build(root: Path, out: Path | None, *, quiet: bool = False, **options) -> int:
     try:
         summary = assemble.build(root, out, **options)
-    except BuildFailed as failed:
-        for problem in failed.problems:
+    except (BuildFailed, BuildError) as failed:
+        problems = failed.problems if isinstance(failed, BuildFailed) else [failed.problem]
+        for problem in problems:
             print(problem.format("error"), file=sys.stderr)
-        print(f"build failed: {len(failed.problems)} error(s); the previous site was left as it was",
+        print(f"build failed: {len(problems)} error(s); the previous site was left as it was",
               file=sys.stderr)
         return 1
     for warning in summary.warnings:

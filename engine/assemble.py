@@ -6,13 +6,14 @@ after the first phase that found any, so one run reports everything it can.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, pages, templates, write
+from . import content, feeds, links, lock, pages, plan, templates, write
 from .cache import Cache, digest
 from .config import load_config
 from .errors import BuildError, Problem, Report
@@ -39,52 +40,77 @@ class Summary:
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
           jobs: int | None = None, use_cache: bool = True, dry_run: bool = False) -> Summary:
-    """Build the site under `root` into `out` (default `root/site`). Raises BuildFailed."""
+    """Build the site under `root` into `out` (default `root/site`). Raises BuildFailed.
+
+    `dry_run` (`check`) builds everything and writes nothing, the cache included.
+    """
     started = time.perf_counter()
     root = root.resolve()
     out = (out or root / "site").resolve()
     config = load_config(root)
-    report = Report()
-    with closing(Cache(root / ".cache" / "cache.sqlite" if use_cache else None)) as cache:
+    guard = contextlib.nullcontext() if dry_run else lock.held(write.lock_path(out))
+    with guard, closing(_cache(root, use_cache, readonly=dry_run)) as cache:
+        if not dry_run:
+            write.clean_debris(out)
+        report = Report()
         posts = _load(root, cache, report, drafts)
         report.raise_if_failed()
         posts = pages.sort_newest_first(posts)
-        plan = pages.plan_site(root, config, posts, report)
+        site_plan = pages.plan_site(root, config, posts, report)
         report.raise_if_failed()
 
-        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, plan)
+        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, site_plan)
         for info in infos:
             report.errors.extend(info.errors)
             report.warnings.extend(info.warnings)
         report.raise_if_failed()
 
         theme = templates.Theme(root, config.theme)
-        outputs = pages.render_site(root, config, theme, posts, infos, bodies, plan, report)
-        outputs.update(feeds.render(config, theme, posts, infos, bodies, plan, outputs, report))
+        outputs = pages.render_site(root, config, theme, posts, infos, bodies, site_plan, report)
+        robots = outputs.pop("robots.txt", None)  # the user's: the feeds module merges it
+        plan.merge(outputs, feeds.render(config, theme, posts, infos, bodies, site_plan, outputs,
+                                         robots, report), root, report)
+        plan.check_tree(outputs, posts, report)
         report.raise_if_failed()
+        keep = set(outputs) if dry_run else write.unchanged(outputs, out, cache)
+        plan.realize(outputs, keep, report)
         links.check(posts, infos, outputs, config, report)
         if strict and report.warnings:
             report.errors.extend(report.warnings)
             report.warnings.clear()
         report.raise_if_failed()
-        written = 0 if dry_run else write.site(outputs, out, cache, default_out=root / "site")
+        written = 0 if dry_run else write.site(outputs, out, cache, keep,
+                                               default_out=root / "site")
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),
                    written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
                    seconds=time.perf_counter() - started, warnings=tuple(report.warnings))
 
 
+def _cache(root: Path, use_cache: bool, readonly: bool) -> Cache:
+    return Cache(root / ".cache" / "cache.sqlite" if use_cache else None, readonly=readonly)
+
+
 def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[content.Post]:
     """Every post and page; an unchanged file's parse comes from the cache."""
     report.errors.extend(content.misplaced(root))
-    paths = content.discover(root)
-    raws = [p.read_bytes() for p in paths]
-    keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw)
+    paths = content.discover(root, report.errors)
+    raws = []
+    for path in paths:
+        try:
+            raws.append(path.read_bytes())
+        except OSError as exc:  # deleted or unreadable since it was listed
+            report.error(Problem(f"cannot read this file: {exc.strerror}",
+                                 path.relative_to(root).as_posix()))
+            raws.append(None)
+    keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw or b"")
             for p, raw in zip(paths, raws)]
     known = cache.get_many("source", keys)
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
     for path, raw, key in zip(paths, raws, keys):
+        if raw is None:
+            continue
         post = known.get(key)
         if post is None:
             try:
@@ -92,9 +118,9 @@ def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[conten
             except BuildError as exc:
                 report.error(exc)
                 continue
-            parsed[key] = dataclasses.replace(post, bundle=())
-        elif post.kind == "post":  # files beside the post may have come or gone
-            post = dataclasses.replace(post, bundle=content.bundle_of(path))
+            parsed[key] = post
+        if post.kind == "post":  # files beside the post may have come or gone: listed anew
+            post = dataclasses.replace(post, bundle=content.bundle_of(root, path, report.errors))
         report.warnings.extend(post.warnings)
         if not post.draft or drafts:
             posts.append(post)
@@ -114,7 +140,7 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
     return render
 
 
-def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, plan):
+def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, site_plan):
     """Render the posts whose source or code changed; the rest come from the cache.
 
     Returns (bodies, infos, formulas typeset, posts rendered).
@@ -145,6 +171,6 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, p
     if missing:  # the Markdown parser, KaTeX and the plugins load only when there is work
         from .render_pool import render_all
 
-        typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs, plan)
+        typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs, site_plan)
     bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
     return bodies, [infos[k] for k in keys], typeset, len(missing)

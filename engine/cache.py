@@ -1,17 +1,21 @@
 """A content-addressed cache on disk (one SQLite file), shared by the build's expensive steps.
 
 Keys are digests of everything that determines a value, so entries never go stale: a change
-produces a new key. Every value is stored with its SHA-256 and checked when read, so a
-corrupt or truncated entry is a miss (and is replaced), never a wrong page.
+produces a new key. Values are plain data (`codec.py`, never pickles), each stored with its
+SHA-256 and checked when read, so a corrupt or truncated entry is a miss (and is replaced),
+never a wrong page. The cache heals itself: a database SQLite cannot read is dropped with one
+warning and started afresh, and a cache that cannot be kept at all (`.cache` is a file, a
+read-only disk) only makes the build slower.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
 import sqlite3
 from pathlib import Path
+
+from . import codec
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +35,7 @@ def digest(*parts: object) -> str:
 
 
 class Cache:
-    """`get`/`put` pickled values by (namespace, key). `path=None` keeps nothing on disk."""
+    """`get`/`put` plain values by (namespace, key). `path=None` keeps nothing on disk."""
 
     _BATCH = 256  # entries written per transaction: a commit per entry costs more than it
 
@@ -62,16 +66,43 @@ class Cache:
         except sqlite3.DatabaseError as exc:
             if self.readonly:
                 return None
-            log.warning("cache %s is unreadable (%s); starting a new one", path, exc)
+            log.warning("warning: cache %s is unreadable (%s); starting a new one", path, exc)
+            return self._fresh(path)
+        except OSError as exc:
+            log.warning("warning: cannot keep a cache at %s (%s); building without one "
+                        "(make `.cache` a writable folder to speed up rebuilds)", path, exc)
+            return None
+
+    def _fresh(self, path: Path) -> sqlite3.Connection | None:
+        """A new, empty database in place of one that cannot be read."""
+        try:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             db = sqlite3.connect(path)
             db.execute(_SCHEMA)
             return db
+        except (OSError, sqlite3.DatabaseError) as exc:
+            log.warning("warning: cannot start a new cache at %s (%s); building without one",
+                        path, exc)
+            return None
+
+    def _broken(self, exc: Exception) -> None:
+        """SQLite failed mid-build (a corrupt page): drop the database, go on without it."""
+        log.warning("warning: the cache is damaged (%s); it is rebuilt on the next build", exc)
+        db, self._db = self._db, None
+        self._pending.clear()
+        try:
+            db.close()
+        except sqlite3.Error:
+            pass
+        if self.path is not None and not self.readonly:
+            fresh = self._fresh(self.path)
+            if fresh is not None:
+                fresh.close()
 
     def get_many(self, ns: str, keys: list[str]) -> dict[str, object]:
         """The values found for `keys`; corrupt entries are left out (and so rebuilt)."""
-        found = {k: pickle.loads(self._pending[ns, k][1]) for k in keys if (ns, k) in self._pending}
+        found = {k: codec.loads(self._pending[ns, k][1]) for k in keys if (ns, k) in self._pending}
         rest = [k for k in keys if k not in found]
         for start in range(0, len(rest) if self._db is not None else 0, 500):
             for key, value in self._select(ns, rest[start:start + 500]):
@@ -82,20 +113,22 @@ class Cache:
 
     def _select(self, ns: str, keys: list[str]):
         marks = ",".join("?" * len(keys))
+        if self._db is None:
+            return
         try:
             rows = self._db.execute(
                 f"SELECT key, digest, value FROM entries WHERE ns=? AND key IN ({marks})",
                 [ns, *keys]).fetchall()
         except sqlite3.DatabaseError as exc:
-            log.warning("cache read failed (%s); rebuilding those entries", exc)
+            self._broken(exc)
             return
         for key, stored, value in rows:
             if hashlib.sha256(value).digest() != stored:
                 log.warning("cache entry %s/%s is corrupt; rebuilding it", ns, key[:12])
                 continue
             try:
-                yield key, pickle.loads(value)
-            except Exception:  # a truncated pickle is a miss, not a failure
+                yield key, codec.loads(value)
+            except codec.CodecError:  # a foreign or old value is a miss, not a failure
                 log.warning("cache entry %s/%s does not load; rebuilding it", ns, key[:12])
 
     def get(self, ns: str, key: str) -> object | None:
@@ -106,7 +139,7 @@ class Cache:
         if self._db is None or self.readonly or not items:
             return
         for key, value in items.items():
-            blob = pickle.dumps(value, protocol=5)
+            blob = codec.dumps(value)  # raises CodecError for anything but plain data
             self._pending[ns, key] = (hashlib.sha256(blob).digest(), blob)
         if len(self._pending) >= self._BATCH:
             self.flush()
@@ -116,8 +149,11 @@ class Cache:
             return
         rows = [(ns, key, sha, blob) for (ns, key), (sha, blob) in self._pending.items()]
         self._pending.clear()
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.DatabaseError as exc:  # disk full or a corrupt page: only speed is lost
+            self._broken(exc)
 
     def put(self, ns: str, key: str, value: object) -> None:
         self.put_many(ns, {key: value})
@@ -125,5 +161,8 @@ class Cache:
     def close(self) -> None:
         self.flush()
         if self._db is not None:
-            self._db.close()
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
             self._db = None

@@ -55,7 +55,13 @@ def load_config(root: Path) -> Config:
         raise BuildFailed([Problem(
             f"no site settings found at `{path}`; create it with at least `title = \"My blog\"` "
             "(or run `python build.py new` in a fresh folder)", rel)])
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BuildFailed([Problem(f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8",
+                                   rel, line)]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -9,9 +9,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import tree
 from .errors import BuildError, Problem, source_line
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
+# C0 controls other than tab and newline, and the two non-characters: no XML output (the feed,
+# the sitemap) may hold them, and no editor shows them
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+MAX_FRONTMATTER = 64 * 1024
 KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math",
               "series", "toc", "image")
 _DIALECTS = ("auto", "modern", "legacy")
@@ -47,17 +52,36 @@ class Post:
         return str(PurePosixPath(self.source).parent)
 
 
-def discover(root: Path) -> list[Path]:
-    """Every post (`content/posts/<slug>/index.md`) and page (`content/pages/*.md`), sorted."""
-    posts = sorted((root / "content" / "posts").glob("*/index.md"))
-    pages = sorted((root / "content" / "pages").glob("*.md"))
+def discover(root: Path, problems: list[Problem]) -> list[Path]:
+    """Every post (`content/posts/<slug>/index.md`) and page (`content/pages/*.md`), sorted.
+
+    Dot-named entries are skipped; links leaving the site root are reported in `problems`.
+    """
+    posts: list[Path] = []
+    folder = root / "content" / "posts"
+    for entry in _entries(folder, root, problems):
+        index = entry / "index.md"
+        if tree.check(entry, root, root, []) == "dir" and (index.exists() or index.is_symlink()):
+            if tree.check(index, root, root, problems) == "file":
+                posts.append(index)
+    pages = [p for p in _entries(root / "content" / "pages", root, problems)
+             if p.suffix == ".md" and tree.check(p, root, root, []) == "file"]
     return posts + pages
+
+
+def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """The non-dot entries of `folder` that stay inside the site root."""
+    if not folder.is_dir() or tree.check(folder, root, root, problems) != "dir":
+        return []
+    return [p for p in sorted(folder.iterdir()) if not p.name.startswith(".")
+            and tree.check(p, root, root, problems) is not None]
 
 
 def misplaced(root: Path) -> list[Problem]:
     """Markdown files that look like posts but would not be built: never skip one silently."""
     problems = []
-    for path in sorted((root / "content" / "posts").glob("*.md")):
+    folder = root / "content" / "posts"
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         rel = path.relative_to(root).as_posix()
         problems.append(Problem(f"posts live in folders: move this file to "
                                 f"`content/posts/{path.stem}/index.md` (its images beside it)",
@@ -74,7 +98,9 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BuildError(f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", rel, line) from None
-    text = text.removeprefix("\ufeff")
+    # CRLF (Windows editors) and a byte-order mark are accepted; the output is LF throughout
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    _check_characters(text, rel)
     meta, body, body_line = _split(text, rel)
     head = text[: len(text) - len(body)]  # the frontmatter: where keys are looked up
     kind = "post" if rel.startswith("content/posts/") else "page"
@@ -135,17 +161,49 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
                 body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), date=date,
                 updated=updated, tags=tuple(dict.fromkeys(str(t).strip() for t in tags)),
                 draft=draft, description=description.strip(), math_dialect=dialect,
-                bundle=bundle_of(path) if kind == "post" else (), warnings=tuple(warnings),
+                warnings=tuple(warnings),
                 url_line=_key_line(head, "path" if "path" in meta else "slug"),
                 series=str(series).strip(), toc=toc, image=image.strip(),
-                extra={str(k): v for k, v in meta.items() if k not in KNOWN_KEYS})
+                extra={str(k): _plain(v) for k, v in meta.items() if k not in KNOWN_KEYS})
 
 
-def bundle_of(index: Path) -> tuple[str, ...]:
-    """The files beside a post's index.md (relative POSIX paths), which are copied with it."""
+def _plain(value):
+    """A frontmatter value as plain data for templates and the cache (dates as ISO text)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def bundle_of(root: Path, index: Path, problems: list[Problem]) -> tuple[str, ...]:
+    """The files beside a post's index.md (relative POSIX paths), which are copied with it.
+
+    Only what `tree.files` lets through (no dot names, no links leaving the site root); a file
+    that would replace the post's own page is reported.
+    """
     folder = index.parent
-    return tuple(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                        if p.is_file() and p != index and not p.name.startswith(".")))
+    bundle = []
+    for path in tree.files(folder, root, root, problems):
+        rel = path.relative_to(folder).as_posix()
+        if rel == "index.html":
+            problems.append(Problem("`index.html` beside a post would replace the post's page; "
+                                    "rename it", path.relative_to(root).as_posix()))
+        elif path != index:
+            bundle.append(rel)
+    return tuple(bundle)
+
+
+def _check_characters(text: str, rel: str) -> None:
+    m = _CONTROL.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        raise BuildError(f"invisible control character U+{ord(m.group()):04X} at column {column}; "
+                         "delete it (feeds and sitemaps cannot carry it)", rel, line,
+                         source_line(text, line).encode("unicode_escape").decode("ascii"))
 
 
 def _split(text: str, rel: str) -> tuple[dict, str, int]:
@@ -159,19 +217,13 @@ def _split(text: str, rel: str) -> tuple[dict, str, int]:
         raise BuildError("the frontmatter is not closed; add a line with only `---` after it",
                          rel, 1, source_line(text, 1))
     block = text[first.end():end.start()]
-    import yaml  # only when a source changed: unchanged ones come parsed from the cache
+    if len(block) > MAX_FRONTMATTER:
+        raise BuildError(f"the frontmatter is {len(block) // 1024} KiB, over the limit of "
+                         f"{MAX_FRONTMATTER // 1024} KiB; move long text into the post's body",
+                         rel, 1, source_line(text, 1))
+    from .frontmatter import parse_yaml  # only when a source changed
 
-    # libyaml is bundled in PyYAML's wheels; the pure-Python loader is ~10x slower
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        meta = yaml.load(block, Loader=loader)
-    except yaml.MarkedYAMLError as exc:
-        # the context mark is where the broken construct starts (an unclosed `[`), when known
-        mark = exc.context_mark or exc.problem_mark
-        line = mark.line + 1 if mark else 1  # the block starts on the `---` line
-        raise BuildError(f"frontmatter is not valid YAML: {exc.problem or exc}; check quotes "
-                         "and indentation (values with `:` need quotes)", rel, line,
-                         source_line(text, line)) from None
+    meta = parse_yaml(block, rel, text)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -184,15 +236,28 @@ def _split(text: str, rel: str) -> tuple[dict, str, int]:
 def _date(value, key: str, fail) -> dt.datetime | None:
     if value is None:
         return None
+    date = None
     if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
+        date = value
+    elif isinstance(value, dt.date):
+        date = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
         try:
-            return dt.datetime.fromisoformat(value.strip())
+            date = dt.datetime.fromisoformat(text)
         except ValueError:
-            pass
+            # YAML's own timestamp form puts a space before the zone: `2017-01-20 22:12 +01:00`
+            try:
+                date = dt.datetime.fromisoformat(re.sub(r"\s+(?=[+-]\d|Z$)", "", text))
+            except ValueError:
+                pass
+    if date is not None:
+        try:  # every date is compared in UTC: one at the edge of the calendar must survive it
+            date.astimezone(dt.timezone.utc) if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
+            return date
+        except (OverflowError, ValueError):
+            raise fail(key, f"`{key}` {value!r} is outside the calendar once converted to UTC; "
+                            "check the year and the zone") from None
     raise fail(key, f"`{key}` must be an ISO 8601 date such as `2017-01-20`, "
                     f"`2017-01-20 22:12` or `2017-01-20T22:12:03.284Z`, got {value!r}")
 
@@ -201,9 +266,10 @@ def _url(value, fail) -> str:
     if not isinstance(value, str) or not value.strip("/ "):
         raise fail("path", f"`path` must be a permalink such as `/my-post/`, got {value!r}")
     parts = [p for p in value.strip().strip("/").split("/") if p]
-    if any(p in (".", "..") for p in parts) or re.search(r"[\\?#<>\"\s\x00-\x1f]", value.strip()):
-        raise fail("path", f"`path` {value!r} would leave the site folder or is not a clean URL; "
-                           "use plain segments such as `/2017/my-post/` (no `..`, `?`, `#`, spaces)")
+    if any(p in (".", "..") for p in parts) or re.search(r"[\\?#<>\"\s\x00-\x1f:]", value.strip()):
+        raise fail("path", f"`path` {value!r} would leave the site folder or is not a path of this site; use plain "
+                           "segments such as `/2017/my-post/` (no scheme or host, no `..`, `:`, "
+                           "`?`, `#`, spaces)")
     if parts[-1].endswith(".html"):
         raise fail("path", f"`path` {value!r} names a file; use a folder such as "
                            f"`/{'/'.join(parts[:-1] + [parts[-1][:-5]])}/` (pages are written as index.html)")
@@ -222,5 +288,7 @@ def _dialect(value, fail) -> str:
 
 
 def _key_line(text: str, key: str) -> int:
-    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    """The line of `key:` (a top-level key first, else an indented one), or 1."""
+    m = (re.search(rf"^{re.escape(key)}[ \t]*:", text, re.M)
+         or re.search(rf"^[ \t]+{re.escape(key)}[ \t]*:", text, re.M))
     return text.count("\n", 0, m.start()) + 1 if m else 1

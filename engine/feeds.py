@@ -53,7 +53,9 @@ def for_feeds(html: str, files: set[str]) -> str:
 
 def render(config: Config, theme: templates.Theme, posts: list[Post], infos: list[PostInfo],
            bodies: pages.Bodies, plan: pages.SitePlan, outputs: dict[str, Output],
-           report: Report) -> dict[str, Output]:
+           robots: Output | None, report: Report) -> dict[str, Output]:
+    """The feeds; with `base_url` the sitemap of `outputs` (every page) and robots.txt
+    (`robots`: the user's `static/robots.txt`, if any)."""
     blog = [i for i, p in enumerate(posts) if p.kind == "post"][: config.feed_posts]
     out: dict[str, Output] = {}
 
@@ -80,7 +82,9 @@ def render(config: Config, theme: templates.Theme, posts: list[Post], infos: lis
             out[name] = made
     if config.base_url:
         out["sitemap.xml"] = _sitemap(config, posts, plan, outputs)
-        out["robots.txt"] = _robots(config, outputs.get("robots.txt"))
+        out["robots.txt"] = _robots(config, robots)
+    elif robots is not None:
+        out["robots.txt"] = robots
     return out
 
 

@@ -1,5 +1,6 @@
 """What a build produces, before anything is written: path -> bytes, a file to copy, or a
-`Deferred` whose digest is known from the cache and whose bytes are made only if needed."""
+`Deferred` whose digest is known from the cache and whose bytes are made (by `plan.realize`,
+before writing starts) only when the previous site does not already hold them."""
 
 from __future__ import annotations
 
@@ -23,7 +24,3 @@ def digest_of(value: Output) -> str:
         return value.digest
     data = value.read_bytes() if isinstance(value, Path) else value
     return hashlib.sha256(data).hexdigest()
-
-
-def data_of(value: bytes | Deferred) -> bytes:
-    return value.produce() if isinstance(value, Deferred) else value

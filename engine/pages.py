@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import images, listings, navigation, search, templates, urls, views
+from . import images, listings, navigation, search, templates, tree, urls, views
 from .cache import Cache, digest
 from .config import Config
 from .content import Post
@@ -150,21 +150,22 @@ def _post_files(root: Path, post: Post, info: PostInfo, bodies: "Bodies", i: int
 
 def _copied_files(root: Path, theme: templates.Theme, out: dict[str, Output],
                   report: Report) -> None:
-    """The theme's assets (a site theme's override the default's) and `static/`.
+    """The theme's assets (a site theme's override the default's) and `static/`; only what
+    `tree.files` lets through (no dot names, no links leaving their folder).
 
     `static/robots.txt` is the user's: the feeds module merges the sitemap line into it."""
     for theme_dir in reversed(theme.dirs):
-        for path in sorted((theme_dir / "assets").rglob("*")):
-            if path.is_file():
-                out["assets/" + path.relative_to(theme_dir / "assets").as_posix()] = path
+        assets = theme_dir / "assets"
+        boundary = root if tree.inside(theme_dir, root) else theme_dir
+        for path in tree.files(assets, boundary, root, report.errors):
+            out["assets/" + path.relative_to(assets).as_posix()] = path
     static = root / "static"
-    for path in sorted(static.rglob("*")) if static.is_dir() else ():
-        if path.is_file():
-            rel = path.relative_to(static).as_posix()
-            if rel in out and not rel.startswith("assets/"):
-                report.error(Problem(f"`static/{rel}` would overwrite a generated page; "
-                                     "rename or remove it", f"static/{rel}"))
-            out[rel] = path
+    for path in tree.files(static, root, root, report.errors):
+        rel = path.relative_to(static).as_posix()
+        if rel in out and not rel.startswith("assets/"):
+            report.error(Problem(f"`static/{rel}` would overwrite a generated page; "
+                                 "rename or remove it", f"static/{rel}"))
+        out[rel] = path
 
 
 def _asset(bodies: "Bodies", i: int, name: str) -> bytes:

@@ -1,89 +1,134 @@
-"""The only module that writes the site.
+"""The only module that writes the site, after every check of the build has passed.
 
-It runs after every check of the build has passed. A first build, or one that changes many
-files, goes into a staging folder that is then swapped in whole; files whose bytes did not
-change are hard-linked from the previous build instead of written again. A build that changes
-a few files of a site this module wrote (an edited post) replaces just those, each atomically
-(written beside it, then renamed over it). When nothing changed, nothing is touched.
+`site/` is always either the previous complete site or the new complete one. Every build that
+changes anything writes a staging folder beside it (files whose bytes did not change are
+hard-linked from the previous build, so a small edit costs little) and then exchanges the two
+folders in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, which
+the next build repairs if it was killed between them). A failure at any point removes the
+staging folder and leaves `site/` untouched. Writing never renders: the plan it is given holds
+bytes, files to copy, and outputs known to be unchanged on disk.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 from pathlib import Path
 
 from .cache import Cache
 from .errors import BuildFailed, Problem
-from .outputs import Output, data_of, digest_of
+from .outputs import Deferred, Output, digest_of
 
 _MANIFEST = "manifest"
+_MARK = "written by build.py; this file marks the folder beside it as its output\n"
 
 
-def site(outputs: dict[str, Output], out: Path, cache: Cache, *, default_out: Path) -> int:
-    """Make `out` hold exactly `outputs`. Returns the number of files written."""
-    hashes = {path: digest_of(value) for path, value in outputs.items()}
+def unchanged(outputs: dict[str, Output], out: Path, cache: Cache) -> set[str]:
+    """The outputs whose previous file in `out` holds the same bytes (by the manifest of the
+    last build, checked against the file's size and modification time)."""
+    previous = cache.get(_MANIFEST, str(out)) or {}
+    same = set()
+    for path, value in outputs.items():
+        entry = previous.get(path)
+        if entry is not None and entry[0] == digest_of(value) and _same_stat(out / path, entry):
+            same.add(path)
+    return same
+
+
+def site(outputs: dict[str, Output], out: Path, cache: Cache, keep: set[str], *,
+         default_out: Path) -> int:
+    """Make `out` hold exactly `outputs`; `keep` is `unchanged(...)`. Returns files written.
+
+    A `Deferred` output must be in `keep` (its bytes were not made). Raises BuildFailed.
+    """
     key = str(out)
-    previous: dict[str, tuple[str, int, int]] = cache.get(_MANIFEST, key) or {}
-    if out.exists() and not previous and out != default_out and any(out.iterdir()):
-        raise BuildFailed([Problem(
-            f"`{out}` exists, is not empty and was not written by this generator; "
-            "choose an empty or new folder for `--out`, or delete it first")])
-    unchanged = {p for p, h in hashes.items() if p in previous and previous[p][0] == h
-                 and _same_stat(out / p, previous[p])}
-    if out.is_dir() and unchanged == set(hashes) and set(previous) == set(hashes):
+    previous = cache.get(_MANIFEST, key) or {}
+    _check_target(out, default_out, bool(previous))
+    if out.is_dir() and keep == set(outputs) and set(previous) == set(outputs):
         return 0
-    changed = sorted(set(hashes) - unchanged)
-    removed = sorted(set(previous) - set(hashes))
-    if out.is_dir() and previous and len(changed) + len(removed) <= max(20, len(hashes) // 10):
-        _update_in_place(outputs, out, changed, removed)
-        _save_manifest(cache, key, out, hashes)
-        return len(changed)
-
+    missing = [p for p, v in outputs.items() if isinstance(v, Deferred) and p not in keep]
+    assert not missing, f"outputs planned without bytes: {missing[:3]}"
     staging = out.parent / f".{out.name}-staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
     written = 0
     try:
+        staging.mkdir()
         for path in sorted(outputs):
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            if path in unchanged and _link(out / path, target):
+            if path in keep and _link(out / path, target):
                 continue
+            if isinstance(outputs[path], Deferred):  # its old file vanished after the check
+                raise OSError(errno.ENOENT, "the previous file disappeared during the build",
+                              str(out / path))
             _put(outputs[path], target)
             written += 1
         _swap(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        where = exc.filename or staging
+        raise BuildFailed([Problem(
+            f"cannot write `{where}`: {exc.strerror or exc}; free space or fix the folder's "
+            "permissions and build again (the previous site was left as it was)")]) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _save_manifest(cache, key, out, hashes)
+    _mark(out)
+    _save_manifest(cache, key, out, {p: digest_of(v) for p, v in outputs.items()})
     return written
 
 
-def _update_in_place(outputs: dict[str, Output], out: Path, changed: list[str],
-                     removed: list[str]) -> None:
-    for path in changed:
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            _put(outputs[path], temporary)
-            os.replace(temporary, target)
-        finally:
-            temporary.unlink(missing_ok=True)
-    for path in removed:
-        (out / path).unlink(missing_ok=True)
-        parent = (out / path).parent
-        while parent != out and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+def clean_debris(out: Path) -> None:
+    """Remove what a killed build left beside `out`, and put back a site a kill took away
+    between two renames. Call it holding the build lock."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{out.name}-old-*"))
+    if not out.exists() and olds:
+        olds[-1].rename(out)  # the fallback swap was killed after its first rename
+        olds = olds[:-1]
+    for stale in olds + sorted(parent.glob(f".{out.name}-staging-*")):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _check_target(out: Path, default_out: Path, known: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise BuildFailed([Problem(f"`{out}` is a file; the output must be a folder: move the "
+                                   "file away or choose another `--out`")])
+    if (out.is_dir() and not known and out != default_out and not _marked(out)
+            and any(out.iterdir())):
+        raise BuildFailed([Problem(
+            f"`{out}` exists, is not empty and was not written by this generator; "
+            "choose an empty or new folder for `--out`, or delete it first")])
+
+
+def lock_path(out: Path) -> Path:
+    """The lock file beside `out`; it also marks `out` as this generator's output."""
+    return out.parent / f".{out.name}.lock"
+
+
+def _marked(out: Path) -> bool:
+    try:
+        return lock_path(out).read_text(encoding="utf-8") == _MARK
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _mark(out: Path) -> None:
+    try:
+        if not _marked(out):
+            lock_path(out).write_text(_MARK, encoding="utf-8")
+    except OSError:
+        pass  # only `--out` into a non-empty folder without a cache needs it
 
 
 def _put(value: Output, target: Path) -> None:
     if isinstance(value, Path):
         shutil.copyfile(value, target)  # copied by the OS, never held in memory
     else:
-        target.write_bytes(data_of(value))
+        target.write_bytes(value)
 
 
 def _save_manifest(cache: Cache, key: str, out: Path, hashes: dict[str, str]) -> None:
@@ -99,7 +144,7 @@ def _same_stat(path: Path, entry: tuple[str, int, int]) -> bool:
         st = path.stat()
     except OSError:
         return False
-    return (st.st_size, st.st_mtime_ns) == entry[1:]
+    return (st.st_size, st.st_mtime_ns) == tuple(entry[1:])
 
 
 def _link(source: Path, target: Path) -> bool:
@@ -111,13 +156,14 @@ def _link(source: Path, target: Path) -> bool:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` with `staging`; the old folder is removed only after the rename."""
+    """Put `staging` in place of `out`, atomically where the system can; remove the old one."""
     if not out.exists():
         staging.rename(out)
         return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous site
+        return
     old = out.parent / f".{out.name}-old-{os.getpid()}"
-    if old.exists():
-        shutil.rmtree(old)
     out.rename(old)
     try:
         staging.rename(out)
@@ -125,3 +171,24 @@ def _swap(staging: Path, out: Path) -> None:
         old.rename(out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False  # a file system without it: the two-rename fallback
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _libc():
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None

@@ -31,7 +31,7 @@ def site_copy(tmp_path):
                 elif (source / part).exists():
                     shutil.copy(source / part, root / part)
         else:
-            shutil.copytree(source, root, ignore=shutil.ignore_patterns("expected*"))
+            shutil.copytree(source, root, symlinks=True, ignore=shutil.ignore_patterns("expected*"))
         return root
 
     return copy

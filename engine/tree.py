@@ -1,0 +1,88 @@
+"""Walks the folders whose files reach the site, so nothing outside the site gets in.
+
+A file is published only if it is a regular file inside the folder's boundary (the site root,
+or a theme's own folder). Names starting with a dot are skipped, folders as well as files
+(`.git/`, `.env.d/`). A symbolic link is followed only when its target stays inside the
+boundary; a link that leaves it (`/proc/self/environ`, `/etc/passwd`, a post folder linked from
+elsewhere) is an error at the link, as is anything that is not a regular file (a FIFO, a
+device), which reading would block on or leak.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import Problem
+
+
+def inside(path: Path, boundary: Path) -> bool:
+    """Whether `path`, with every link resolved, lies within `boundary` (resolved)."""
+    try:
+        return path.resolve().is_relative_to(boundary.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
+def files(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """The publishable files under `folder`, sorted by relative path.
+
+    Problems (links leaving `boundary`, special files) are appended to `problems`, named
+    relative to `root` (the site root, for messages).
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def walk(current: Path) -> None:
+        real = current.resolve()
+        if real in seen:  # a link back up the tree
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(f"cannot read this folder: {exc.strerror}", _rel(current, root)))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            kind = check(path, boundary, root, problems)
+            if kind == "dir":
+                walk(path)
+            elif kind == "file":
+                found.append(path)
+
+    if folder.is_dir() and check(folder, boundary, root, problems) == "dir":
+        walk(folder)
+    return found
+
+
+def check(path: Path, boundary: Path, root: Path, problems: list[Problem]) -> str | None:
+    """'file', 'dir', or None (after reporting why `path` cannot be published)."""
+    rel = _rel(path, root)
+    if path.is_symlink() and not inside(path, boundary):
+        target = os.readlink(path)
+        problems.append(Problem(
+            f"symbolic link to `{target}` leaves the site's folder, so it is not published; "
+            "copy the file here instead of linking to it", rel))
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        problems.append(Problem(f"cannot read `{rel}`: {exc.strerror} (a broken link?)", rel))
+        return None
+    if stat.S_ISDIR(mode):
+        return "dir"
+    if stat.S_ISREG(mode):
+        return "file"
+    problems.append(Problem("not a regular file (a pipe, socket or device); remove it", rel))
+    return None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
