@@ -16,7 +16,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import highlight, math, summary
+from . import codeblocks, math, summary
 from .content import Post
 from .errors import Problem, source_line
 from .formulas import FormulaStore
@@ -143,11 +143,8 @@ def _render_math(self, tokens: list[Token], idx: int, options, env: dict) -> str
 
 def _render_fence(self, tokens: list[Token], idx: int, options, env: dict) -> str:
     tok = tokens[idx]
-    lang = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else ""
-    html, known = highlight.code_block(tok.content, lang)
-    if not known:
-        env["warnings"].append(problem(env, _line(tok), f"unknown code language `{lang}`; "
-                                       "shown without highlighting (see `pygmentize -L lexers`)"))
+    html, problems = codeblocks.fence(tok.info.strip(), tok.content)
+    env["warnings"].extend(problem(env, _line(tok), message) for message in problems)
     return html
 
 
