@@ -148,7 +148,7 @@ def load_config(root: Path) -> Config:
 def _key_line(text: str, key: str) -> int:
     m = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=", text, re.M)
     if m is None:
-        m = re.search(rf"^\s*\[{re.escape(key)}\]", text, re.M)
+        m = re.search(rf"^[ \t]*\[\[?{re.escape(key)}\]", text, re.M)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
 

@@ -78,6 +78,25 @@ def has_labels(lang: str) -> bool:
     return lang.replace("_", "-").split("-")[0].lower() in LABELS
 
 
+def check(lang: str, root) -> BuildError | None:
+    """An error at `lang`'s site.toml line when Babel has no data for it. Looks for the data
+    file without importing Babel, so a build that renders nothing stays fast."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    parts = lang.replace("-", "_").split("_")
+    name = "_".join([parts[0].lower()] + [p.title() if len(p) == 4 else p.upper()
+                                          for p in parts[1:]])
+    folder = Path(spec.submodule_search_locations[0]) / "locale-data" if spec else None
+    if folder is not None and name and (folder / f"{name}.dat").is_file():
+        return None
+    try:
+        locale(lang, str(root))
+    except BuildError as exc:
+        return exc
+    return None
+
+
 @functools.cache
 def locale(lang: str, root: str = ""):
     """The Babel locale for `lang`; an unknown language is an error at its site.toml line."""

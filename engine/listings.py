@@ -23,17 +23,17 @@ class Listing:
     extra: dict = field(default_factory=dict)
 
 
-def menu(config: Config, pages: list) -> tuple:
-    """The site's menu: `menu` from site.toml, else every standalone page, the archive, the
-    tags and search."""
+def menu(config: Config, pages: list, search: bool) -> tuple:
+    """The site's menu: `menu` from site.toml, else every standalone page (by title), the
+    archive, the tags and search."""
     t = _labels(config)
     items = config.reader.menu
     if items is None:
         items = tuple(MenuItem(p.title, p.url) for p in sorted(pages, key=lambda p: p.title))
         items += (MenuItem(t["archive"], "archive/"), MenuItem(t["tags"], "tags/"))
-        if config.reader.search:
+        if search:
             items += (MenuItem(t["search"], "search/"),)
-    return tuple(Values(name=m.name, url=m.url, external=m.external) for m in items)
+    return items
 
 
 def index_pages(config: Config, items: list) -> list[Listing]:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import images, listings, navigation, search, templates, tree, urls, views
+from . import i18n, images, listings, navigation, search, templates, tree, urls, views
 from .cache import Cache, digest
 from .config import Config
 from .content import Post
-from .errors import BuildError, Problem, Report
+from .errors import BuildError, Problem, Report, source_line
 from .outputs import Deferred, Output
 from .rendered import PostInfo, Rendered
 from .site_settings import MenuItem
@@ -33,6 +33,7 @@ class SitePlan:
     tags: dict[str, urls.Tag]
     navs: dict[str, navigation.Nav]
     menu: tuple[MenuItem, ...]
+    search: bool  # a search page and its index (Pagefind needs at least one page to index)
 
     def page_inputs(self, root: Path, post: Post) -> tuple:
         """Everything besides the post itself that its page shows, for the page's key."""
@@ -43,10 +44,14 @@ class SitePlan:
 def plan_site(root: Path, config: Config, posts: list[Post], report: Report) -> SitePlan:
     """Check URLs, give every tag its URL, and link posts to each other."""
     urls.check_urls(posts, report)
+    bad_lang = i18n.check(config.lang, root)
+    if bad_lang is not None:
+        report.error(bad_lang)
     tags = urls.plan_tags(posts, root, report)
     navs = navigation.plan(posts, tags, config.reader.related)
-    menu = listings.menu(config, [p for p in posts if p.kind == "page"])
-    return SitePlan(tags, navs, menu)
+    search = config.reader.search and bool(posts)
+    menu = listings.menu(config, [p for p in posts if p.kind == "page"], search)
+    return SitePlan(tags, navs, menu, search)
 
 
 def render_post_page(theme: templates.Theme, config: Config, post: Post, info: PostInfo,
@@ -98,16 +103,33 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     for page in listings.index_pages(config, items) + listings.tag_pages(config, items, plan.tags):
         listing(page)
     listing(listings.archive_page(config, items))
-    if config.reader.search:
+    if plan.search:
         listing(listings.search_page(config))
     cached("404.html", digest("404", theme.fingerprint, repr(config), plan.menu),
            lambda: theme.render("404.html", views.page_context(
-               config, "404.html", "404.html", views.i18n.labels(config.lang)["not_found"],
+               config, "404.html", "404.html", i18n.labels(config.lang)["not_found"],
                menu=plan.menu)))
     _copied_files(root, theme, out, report)
-    if config.reader.search:
+    _check_menu(root, plan.menu, out, report)
+    if plan.search:
         out.update(search.index(config, posts, infos, bodies, report))
     return out
+
+
+def _check_menu(root: Path, menu: tuple[MenuItem, ...], out: dict[str, Output],
+                report: Report) -> None:
+    """A menu link to a page the site does not have is an error at its site.toml line."""
+    for item in menu:
+        path = item.url.split("#")[0].split("?")[0]
+        if item.external or path in out or path + "index.html" in out or path in (
+                "", "feed.xml", "feed.json", "sitemap.xml", "robots.txt"):
+            continue
+        text = (root / "site.toml").read_text(encoding="utf-8")
+        at = text.find(f'"{item.url}"')
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 0
+        report.error(Problem(f"menu entry `{item.name}` links to `{item.url}`, which the build "
+                             "does not produce; use the URL of a page (\"about/\") or a tag "
+                             "(\"tags/numpy/\")", "site.toml", line, source_line(text, line)))
 
 
 def _shown(item) -> tuple:

@@ -43,9 +43,9 @@ def index(config: Config, posts: list[Post], infos: list[PostInfo], bodies,
     try:
         files = _pagefind(records, config.lang)
     except (ImportError, FileNotFoundError) as exc:
-        report.error(Problem(f"search needs Pagefind ({exc}); install it with "
-                             "`python -m pip install -r requirements.txt`, or set "
-                             "`search = false` in site.toml", "site.toml"))
+        report.error(Problem(f"the search index could not be built ({exc}); install "
+                             "Pagefind with `python -m pip install -r requirements.txt`, or "
+                             "set `search = false` in site.toml", "site.toml"))
         return {}
     bodies.cache.put("search", key, files)
     return files

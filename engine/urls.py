@@ -86,13 +86,13 @@ def plan_tags(posts: list[Post], root, report: Report) -> dict[str, Tag]:
         tag = Tag(shown, f"tags/{tag_slug(shown)}/")
         if tag.url in by_url:
             first, second = users[by_url[tag.url]][0], users[shown][0]
-            line1, text1 = _tags_line(root, first)
-            line2, _ = _tags_line(root, second)
+            line1 = _tags_line(root, first)[0]
+            line2, text2 = _tags_line(root, second)
             report.error(Problem(
                 f"tags `{shown}` and `{by_url[tag.url]}` both get the URL `/{tag.url}`, so one "
                 f"page would replace the other (`{by_url[tag.url]}` is used by "
                 f"`{first.source}:{line1}`, `{shown}` by `{second.source}:{line2}`); "
-                "rename one of them", second.source, line2, _tags_line(root, second)[1]))
+                "rename one of them", second.source, line2, text2))
             continue
         by_url[tag.url] = shown
         for name in counts:
