@@ -113,7 +113,7 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     # Other keys reach templates as `extra`; one that looks like a misspelt known key is
     # most likely a typo, so it is still reported.
     for key in sorted(set(meta) - set(KNOWN_KEYS), key=str):
-        close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+        close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.8)
         if close:
             line = _key_line(head, str(key))
             warnings.append(Problem(f"unknown frontmatter key `{key}` (passed to templates as "
