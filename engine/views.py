@@ -84,7 +84,8 @@ def post_item(config: Config, post: Post, info: PostInfo, tags: dict[str, Tag],
         tags=list(dict.fromkeys(tags[t] for t in post.tags if t in tags)),
         description=post.description, summary=post.description or info.summary,
         body=Markup(html), reading_minutes=max(1, round(info.words / 230)), source=post.source,
-        series=post.series, extra=post.extra, _lang=config.lang, _root=str(config.root))
+        series=post.series, extra=post.extra, has_code='<div class="highlight"' in html,
+        _lang=config.lang, _root=str(config.root))
 
 
 def render_post_page(theme: templates.Theme, config: Config, post: Post, info: PostInfo,

@@ -206,7 +206,7 @@ def test_code_block_title_and_highlighted_line(reader):
     assert html.count('<span class="hll">') == 1
     assert re.search(r'<span class="hll"><span class="n">b</span>', html)
     assert '<script src="../assets/copy.js"' in html
-    assert "copy.js" not in page(reader, "")  # only pages with code load a script
+    assert "copy.js" not in page(reader, "c-lang")  # only posts with code load a script
 
 
 def test_templates_get_extra_frontmatter_and_params(reader):
