@@ -15,7 +15,7 @@
     button.textContent = label;
     button.addEventListener("click", function () {
       // line numbers live outside <code>, so they are never copied
-      navigator.clipboard.writeText(code.innerText).then(function () {
+      navigator.clipboard.writeText(code.textContent).then(function () {
         button.textContent = done;
         setTimeout(function () { button.textContent = label; }, 1500);
       });
