@@ -266,3 +266,20 @@ def test_french_dates_and_labels(tmp_path):
 def test_summary_without_tex(source, expected):
     tokens = parser().parse(source, {})
     assert summary.first_paragraph(tokens) == expected
+
+
+def test_a_search_bundle_lost_from_the_cache_is_indexed_again(tmp_path):
+    import sqlite3
+
+    root = tmp_path / "root"
+    shutil.copytree(SITES / "reader", root)
+    assemble.build(root)
+    before = {p.name: p.read_bytes() for p in (root / "site" / "pagefind").rglob("*")
+              if p.is_file()}
+    shutil.rmtree(root / "site" / "pagefind")
+    with sqlite3.connect(root / ".cache" / "cache.sqlite") as db:
+        assert db.execute("DELETE FROM entries WHERE ns = 'search'").rowcount == 1
+    assemble.build(root)
+    after = {p.name: p.read_bytes() for p in (root / "site" / "pagefind").rglob("*")
+             if p.is_file()}
+    assert after == before
