@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="the site folder (default .)")
     parser.add_argument("--out", type=Path, help="output folder (default ROOT/site)")
     parser.add_argument("--drafts", action="store_true", help="include posts with `draft: true`")
+    parser.add_argument("--future", action="store_true", help="include posts dated in the future")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--no-cache", action="store_true", help="ignore and keep no cache")
     parser.add_argument("--jobs", type=int, help="processes for rendering (default: all cores)")
@@ -73,7 +74,8 @@ def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "serve":
         from engine import serve
         return serve.run(args.root, args.out, port=args.port, drafts=True)
-    return run_build(args.root, args.out, drafts=args.drafts, strict=args.strict,
+    return run_build(args.root, args.out, drafts=args.drafts, future=args.future,
+                     strict=args.strict,
                      use_cache=not args.no_cache, jobs=args.jobs, quiet=args.quiet,
                      dry_run=args.command == "check")
 

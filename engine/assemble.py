@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, lock, pages, plan, templates, write
+from . import content, feeds, links, lock, pages, plan, plugin_host, templates, write
 from .cache import Cache, digest
-from .config import load_config
-from .errors import BuildError, Problem, Report
+from .config import Config, key_line, load_config, table_key_line
+from .errors import BuildError, Problem, Report, source_line
 from .rendered import Rendered
 from .version import code_version
 
@@ -31,18 +32,27 @@ class Summary:
     formulas_typeset: int
     seconds: float
     warnings: tuple[Problem, ...]
+    drafts_skipped: int = 0
+    future_skipped: int = 0
 
     def line(self) -> str:
+        left = [f"{n} {what} (add {flag})" for n, what, flag in (
+            (self.drafts_skipped, "draft(s)", "--drafts"),
+            (self.future_skipped, "post(s) dated in the future", "--future")) if n]
         return (f"built {self.posts} posts, {self.pages} pages, {self.files} files "
                 f"({self.written} written) in {self.seconds:.2f} s; cache hits {self.cache_hits}, "
-                f"formulas typeset {self.formulas_typeset}, warnings {len(self.warnings)}")
+                f"formulas typeset {self.formulas_typeset}, warnings {len(self.warnings)}"
+                + (f"; left out {', '.join(left)}" if left else ""))
 
 
-def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
-          jobs: int | None = None, use_cache: bool = True, dry_run: bool = False) -> Summary:
+def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: bool = False,
+          strict: bool = False, jobs: int | None = None, use_cache: bool = True,
+          dry_run: bool = False, now: dt.datetime | None = None) -> Summary:
     """Build the site under `root` into `out` (default `root/site`). Raises BuildFailed.
 
-    `dry_run` (`check`) builds everything and writes nothing, the cache included.
+    Drafts and posts dated after `now` (default: the clock) are left out unless `drafts` or
+    `future`; the summary counts them. `dry_run` (`check`) builds everything and writes
+    nothing, the cache included.
     """
     started = time.perf_counter()
     root = root.resolve()
@@ -53,8 +63,11 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
         if not dry_run:
             write.clean_debris(out)
         report = Report()
-        posts = _load(root, cache, report, drafts)
+        config = _plugins_ready(config, cache, report)
         report.raise_if_failed()
+        every = _load(root, cache, report)
+        report.raise_if_failed()
+        posts, skipped = _published(every, drafts, future, now or dt.datetime.now(dt.timezone.utc))
         posts = pages.sort_newest_first(posts)
         site_plan = pages.plan_site(root, config, posts, report)
         report.raise_if_failed()
@@ -84,14 +97,49 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, strict: 
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),
                    written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
-                   seconds=time.perf_counter() - started, warnings=tuple(report.warnings))
+                   seconds=time.perf_counter() - started, warnings=tuple(report.warnings),
+                   drafts_skipped=skipped[0], future_skipped=skipped[1])
+
+
+def _plugins_ready(config: Config, cache: Cache, report: Report) -> Config:
+    """Each plugin's options checked (at their `site.toml` line) and its cache key declared."""
+    text = (config.root / "site.toml").read_text(encoding="utf-8")
+
+    def option_error(name: str, key: str, message: str) -> None:
+        line = table_key_line(text, name, key) if key else 0
+        line = line or table_key_line(text, name, "") or key_line(text, "plugins")
+        report.error(Problem(message, "site.toml", line, source_line(text, line)))
+
+    try:
+        plugins = plugin_host.prepare(config.plugins, cache, option_error)
+    except plugin_host.PluginError as exc:
+        option_error("", "", str(exc))
+        return config
+    except Exception as exc:  # a plugin's own bug, shown where the plugin is enabled
+        option_error("", "", f"a plugin failed while registering: {type(exc).__name__}: {exc}")
+        return config
+    return dataclasses.replace(config, plugins=plugins)
 
 
 def _cache(root: Path, use_cache: bool, readonly: bool) -> Cache:
     return Cache(root / ".cache" / "cache.sqlite" if use_cache else None, readonly=readonly)
 
 
-def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[content.Post]:
+def _published(posts: list[content.Post], drafts: bool, future: bool,
+               now: dt.datetime) -> tuple[list[content.Post], tuple[int, int]]:
+    """The posts to build, and how many drafts and future-dated posts were left out."""
+    kept, skipped_drafts, skipped_future = [], 0, 0
+    for post in posts:
+        if post.draft and not drafts:
+            skipped_drafts += 1
+        elif post.date and not future and pages.sort_key(post.date) > pages.sort_key(now):
+            skipped_future += 1
+        else:
+            kept.append(post)
+    return kept, (skipped_drafts, skipped_future)
+
+
+def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
     """Every post and page; an unchanged file's parse comes from the cache."""
     report.errors.extend(content.misplaced(root))
     paths = content.discover(root, report.errors)
@@ -122,8 +170,7 @@ def _load(root: Path, cache: Cache, report: Report, drafts: bool) -> list[conten
         if post.kind == "post":  # files beside the post may have come or gone: listed anew
             post = dataclasses.replace(post, bundle=content.bundle_of(root, path, report.errors))
         report.warnings.extend(post.warnings)
-        if not post.draft or drafts:
-            posts.append(post)
+        posts.append(post)
     cache.put_many("source", parsed)
     return posts
 
@@ -135,7 +182,7 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
         from .formulas import FormulaStore
         from .markdown import render
 
-        return render(posts[i], config.math_dialect, FormulaStore(cache), config.conv)
+        return render(posts[i], config.math_dialect, FormulaStore(cache), config.plugins)
 
     return render
 
@@ -146,7 +193,8 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     Returns (bodies, infos, formulas typeset, posts rendered).
     """
     version = code_version()
-    keys = [digest("post", version, p.source, p.digest, config.math_dialect, config.conv)
+    plugins = config.plugins.fingerprint()
+    keys = [digest("post", version, p.source, p.digest, config.math_dialect, plugins)
             for p in posts]
     infos = cache.get_many("info", keys)
     missing = [i for i, k in enumerate(keys) if k not in infos]
@@ -159,8 +207,8 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
             fresh_pages[key] = page
         infos[key] = result.info()
         cache.put_many("formula", formulas)
-        cache.put_many("figure", result.figures)
-        result.figures = {}  # stored once, under their own keys
+        cache.put_many("plugin", result.computed)
+        result.computed = {}  # stored once, under their own keys
         if result.errors or cache.path is None:  # errors are not cached: reported again
             fresh[key] = result
         else:

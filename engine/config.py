@@ -8,19 +8,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import plugin_host
 from .errors import BuildError, BuildFailed, Problem, source_line
+from .plugin_host import PluginSet
 from .site_settings import KEYS as _READER_KEYS, ReaderSettings, load as _load_reader
 
 DIALECTS = ("auto", "modern", "legacy")
-CONV_STYLES = ("numerical", "arithmetic")
-
-
-@dataclass(frozen=True)
-class ConvDefaults:
-    style: str = "numerical"
-    frame_ms: int = 1000
-
-
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -32,7 +25,7 @@ class Config:
     theme: str = "default"
     math_dialect: str = "auto"
     feed_posts: int = 20
-    conv: ConvDefaults = field(default_factory=ConvDefaults)
+    plugins: PluginSet = field(default_factory=PluginSet)
     reader: ReaderSettings = field(default_factory=ReaderSettings)  # engine/site_settings.py
 
     @property
@@ -42,9 +35,9 @@ class Config:
         return (m.group(1) or "/") if m else "/"
 
 
-_KEYS = {"title", "description", "author", "base_url", "lang", "theme", "math", "conv", "feed_posts"} | _READER_KEYS
+_KEYS = {"title", "description", "author", "base_url", "lang", "theme", "math", "feed_posts",
+         "plugins"} | _READER_KEYS
 _MATH_KEYS = {"dialect"}
-_CONV_KEYS = {"style", "frame_ms"}
 
 
 def load_config(root: Path) -> Config:
@@ -90,7 +83,9 @@ def load_config(root: Path) -> Config:
             return default
         return value
 
-    check_keys(data, _KEYS, "")
+    listed = data.get("plugins", [])
+    tables = set(listed) if isinstance(listed, list) and all(isinstance(n, str) for n in listed) else set()
+    check_keys(data, _KEYS | tables, "")
     title = string("title", "", required=True)
     base_url = string("base_url", "")
     if base_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
@@ -113,22 +108,7 @@ def load_config(root: Path) -> Config:
             bad("math.dialect", f"`math.dialect` must be one of {', '.join(DIALECTS)}, got {dialect!r}")
             dialect = "auto"
 
-    conv = data.get("conv", {})
-    conv_defaults = ConvDefaults()
-    if not isinstance(conv, dict):
-        bad("conv", "`conv` must be a table, e.g. `[conv]` then `style = \"numerical\"`")
-    else:
-        check_keys(conv, _CONV_KEYS, "conv.")
-        style = conv.get("style", "numerical")
-        frame_ms = conv.get("frame_ms", 1000)
-        if style not in CONV_STYLES:
-            bad("conv.style", f"`conv.style` must be one of {', '.join(CONV_STYLES)}, got {style!r}")
-            style = "numerical"
-        if not (isinstance(frame_ms, int) and not isinstance(frame_ms, bool) and 20 <= frame_ms <= 60000):
-            bad("conv.frame_ms", f"`conv.frame_ms` must be an integer number of milliseconds "
-                                 f"from 20 to 60000, got {frame_ms!r}")
-            frame_ms = 1000
-        conv_defaults = ConvDefaults(style, frame_ms)
+    plugins = _plugins(root, data, bad)
 
     feed_posts = data.get("feed_posts", 20)
     if not (isinstance(feed_posts, int) and not isinstance(feed_posts, bool) and feed_posts > 0):
@@ -141,8 +121,27 @@ def load_config(root: Path) -> Config:
         raise BuildFailed(problems)
     return Config(root=root, title=title, description=string("description", ""),
                   author=string("author", ""), base_url=base_url, lang=string("lang", "en"),
-                  theme=theme, math_dialect=dialect, feed_posts=feed_posts, conv=conv_defaults,
+                  theme=theme, math_dialect=dialect, feed_posts=feed_posts, plugins=plugins,
                   reader=reader)
+
+
+def _plugins(root: Path, data: dict, bad) -> PluginSet:
+    """The plugins `plugins = [...]` lists, each with its options table (found, not imported)."""
+    names = data.get("plugins", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        bad("plugins", f"`plugins` must be a list of names such as [\"name\"], got {names!r}")
+        return PluginSet()
+    found = []
+    for name in dict.fromkeys(names):
+        options = data.get(name, {})
+        if not isinstance(options, dict):
+            bad(name, f"`{name}` must be a table of the plugin's options, e.g. `[{name}]`")
+            options = {}
+        try:
+            found.append(plugin_host.find(root, name, options))
+        except plugin_host.PluginError as exc:
+            bad("plugins", str(exc))
+    return PluginSet(tuple(found))
 
 
 def _key_line(text: str, key: str) -> int:
@@ -157,4 +156,17 @@ def _toml_error_line(message: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-__all__ = ["Config", "ConvDefaults", "load_config", "BuildError"]
+def table_key_line(text: str, table: str, key: str) -> int:
+    """The line of `key = ...` inside `[table]` of site.toml, else of `[table]`, else 0."""
+    head = re.search(rf"^[ \t]*\[{re.escape(table)}\]", text, re.M)
+    if head is None:
+        return 0
+    end = re.compile(r"^[ \t]*\[", re.M).search(text, head.end())
+    stop = end.start() if end else len(text)
+    m = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", re.M).search(text, head.end(), stop)
+    return text.count("\n", 0, (m or head).start()) + 1
+
+
+key_line = _key_line
+
+__all__ = ["Config", "load_config", "BuildError", "key_line", "table_key_line"]

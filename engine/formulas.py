@@ -21,6 +21,7 @@ class FormulaStore:
         self.memo: dict[str, math.Typeset] = {}
         self.new: dict[str, math.Typeset] = {}
         self.typeset_count = 0
+        self.computed: dict[str, object] = {}  # plugins' cached values, memoised per process
 
     def key(self, tex: str, display: bool, dialect: str) -> str:
         return digest("formula", _ENGINE, dialect, display, tex)

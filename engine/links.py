@@ -37,7 +37,7 @@ def check(posts: list[Post], infos: list[PostInfo], outputs: dict, config: Confi
                                      source_line(texts[post.source], line)))
             else:
                 report.warn(Problem(f"{where} (raw HTML); add the file beside "
-                                    f"`{post.source}` or generate it with a `conv` block",
+                                    f"`{post.source}` or generate it with a plugin block",
                                     post.source, line, source_line(texts[post.source], line)))
 
 

@@ -19,7 +19,7 @@ WAIT_SECONDS = 120.0
 
 
 @contextlib.contextmanager
-def held(path: Path, wait: float = WAIT_SECONDS):
+def held(path: Path, wait: float | None = None):
     """Hold an exclusive lock on `path` (created if needed) for the `with` block."""
     if fcntl is None:
         yield
@@ -31,6 +31,7 @@ def held(path: Path, wait: float = WAIT_SECONDS):
         raise BuildFailed([Problem(f"cannot create the build lock `{path}`: {exc.strerror}; "
                                    "check that its folder is writable")]) from None
     with handle:
+        wait = WAIT_SECONDS if wait is None else wait
         deadline = time.monotonic() + wait
         told = False
         while True:

@@ -20,40 +20,45 @@ from . import codeblocks, math, summary
 from .content import Post
 from .errors import Problem, source_line
 from .formulas import FormulaStore
+from .plugin_host import PluginSet, register_all
+from .services import problem
 from .rendered import Ref, Rendered
 from .slug import slug
-from plugins.conv import conv_plugin
 
+MAX_NESTING = 50  # block quotes and lists deeper than this are cut by markdown-it: reported
 _HTML_REF = re.compile(r"""\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
 @functools.cache
-def parser() -> MarkdownIt:
+def parser(plugins: PluginSet = PluginSet()) -> MarkdownIt:
+    """The markdown-it chain, then the site's plugins in `site.toml` order."""
     md = (
-        MarkdownIt("commonmark", {"html": True})
+        MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
         .use(dollarmath_plugin, allow_labels=False, allow_digits=False, double_inline=True)
         .use(anchors_plugin, min_level=2, max_level=4, permalink=True, permalinkSymbol="#",
              permalinkBefore=True, permalinkSpace=False,
              slug_func=lambda text: slug(text, "section"))
-        .use(conv_plugin)
     )
+    md.core.ruler.after("block", "nesting_guard", _nesting_guard)
     md.add_render_rule("math_inline", _render_math)
     md.add_render_rule("math_inline_double", _render_math)
     md.add_render_rule("math_block", _render_math)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("table_open", lambda *a: '<div class="table-wrap"><table>\n')
     md.add_render_rule("table_close", lambda *a: "</table></div>\n")
+    register_all(md, plugins)
     return md
 
 
-def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=None) -> Rendered:
+def render(post: Post, site_dialect: str, formulas: FormulaStore,
+           plugins: PluginSet = PluginSet()) -> Rendered:
     """Render `post.body`. Errors and warnings carry the line in `post.source`."""
-    md = parser()
+    md = parser(plugins)
     env: dict = {"source": post.source, "line0": post.body_line - 1, "body": post.body,
                  "errors": [], "warnings": [], "assets": {}, "formulas": formulas,
-                 "conv_defaults": conv_defaults, "refs": []}
+                 "refs": [], "computed": formulas.computed, "computed_new": {}}
     tokens = md.parse(post.body, env)
     _locate_inline(tokens)
     dialect = post.math_dialect if post.math_dialect != "auto" else site_dialect
@@ -66,14 +71,18 @@ def render(post: Post, site_dialect: str, formulas: FormulaStore, conv_defaults=
     text = _plain_text(tokens)
     return Rendered(html=html, dialect=dialect, errors=env["errors"], warnings=env["warnings"],
                     refs=env["refs"], assets=env["assets"], summary=summary.first_paragraph(tokens),
-                    words=len(text.split()), figures=env.get("new_figures", {}))
+                    words=len(text.split()), computed=env["computed_new"])
 
 
-def problem(env: dict, line: int, message: str) -> Problem:
-    """A Problem at body line `line` (0-based) of the post being rendered."""
-    file_line = env["line0"] + line + 1
-    return Problem(message, env["source"], file_line,
-                   source_line(env["body"], line + 1))
+def _nesting_guard(state) -> None:
+    """markdown-it drops what lies deeper than `maxNesting`; never silently."""
+    for tok in state.tokens:
+        if tok.nesting == 1 and tok.level >= MAX_NESTING - 1 and "errors" in state.env:
+            state.env["errors"].append(problem(
+                state.env, tok.map[0] if tok.map else 0,
+                f"block quotes or lists nested more than {MAX_NESTING} levels deep; what lies "
+                "deeper would be lost: flatten the nesting"))
+            return
 
 
 def _walk(tokens: list[Token]):
@@ -91,12 +100,18 @@ def _locate_inline(tokens: list[Token]) -> None:
             line = tok.map[0]
         if tok.type != "inline" or not tok.children:
             continue
-        content, cursor = tok.content, 0
+        content, cursor, counted, newlines = tok.content, 0, 0, 0
         for child in tok.children:
-            found = content.find(child.content, cursor) if child.content else -1
+            # a bounded window: text that differs from its source (escapes) must not make the
+            # search scan the rest of a long paragraph for every child
+            end = cursor + len(child.content) + 4096
+            found = content.find(child.content, cursor, end) if child.content else -1
             if found >= 0:
                 cursor = found
-            child.meta["line"] = line + content.count("\n", 0, cursor)
+            # count only the newlines since the last child: linear in the paragraph's length
+            newlines += content.count("\n", counted, cursor)
+            counted = cursor
+            child.meta["line"] = line + newlines
 
 
 def _line(tok: Token) -> int:

@@ -39,7 +39,7 @@ class _Renderer:
         self.theme = templates.Theme(config.root, config.theme)
 
     def render(self, post: Post) -> tuple[markdown.Rendered, bytes | None]:
-        result = markdown.render(post, self.config.math_dialect, self.store, self.config.conv)
+        result = markdown.render(post, self.config.math_dialect, self.store, self.config.plugins)
         if result.errors:
             return result, None
         try:

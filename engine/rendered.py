@@ -41,7 +41,7 @@ class Rendered:
     assets: dict[str, bytes] = field(default_factory=dict)
     summary: str = ""
     words: int = 0
-    figures: dict = field(default_factory=dict)  # figures drawn here, for the figure cache
+    computed: dict = field(default_factory=dict)  # plugin values computed here, for the cache
 
     def info(self) -> PostInfo:
         return PostInfo(self.dialect, tuple(self.errors), tuple(self.warnings), tuple(self.refs),

@@ -16,25 +16,55 @@ SEED = REPO / "content" / "posts" / "convnet-dont-do-conv" / "index.md"
 SITES = Path(__file__).resolve().parent / "sites"
 
 
-@pytest.fixture
-def site_copy(tmp_path):
-    """Copy a site under tests/sites (or the shipped site, name '.') into tmp; returns its root."""
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory) -> Path:
+    """The shipped site built once per test session, cold, with its cache: its `site/` is
+    read by tests that only look, and copies of its `.cache/` make other builds warm."""
+    from engine import assemble
 
-    def copy(name: str) -> Path:
+    root = tmp_path_factory.mktemp("shipped") / "root"
+    root.mkdir()
+    _copy_sources(REPO, root)
+    assemble.build(root)
+    return root
+
+
+@pytest.fixture
+def site_copy(tmp_path, request):
+    """Copy a site under tests/sites (or the shipped site, name '.') into tmp; returns its root.
+
+    The shipped site comes with the cache of the session's build (`warm=False` for none), so
+    building it does not draw its 21 animations again.
+    """
+
+    def copy(name: str, warm: bool = True) -> Path:
         root = tmp_path / "site-root"
-        source = REPO if name == "." else SITES / name
         if name == ".":
             root.mkdir()
-            for part in ("site.toml", "content", "static"):
-                if (source / part).is_dir():
-                    shutil.copytree(source / part, root / part)
-                elif (source / part).exists():
-                    shutil.copy(source / part, root / part)
+            _copy_sources(REPO, root)
+            if warm:
+                shutil.copytree(request.getfixturevalue("shipped") / ".cache", root / ".cache")
         else:
-            shutil.copytree(source, root, symlinks=True, ignore=shutil.ignore_patterns("expected*"))
+            shutil.copytree(SITES / name, root, symlinks=True,
+                            ignore=shutil.ignore_patterns("expected*"))
         return root
 
     return copy
+
+
+def _copy_sources(source: Path, root: Path) -> None:
+    for part in ("site.toml", "content", "static", "plugins"):
+        if (source / part).is_dir() and part != "plugins":
+            shutil.copytree(source / part, root / part)
+        elif (source / part).is_file():
+            shutil.copy(source / part, root / part)
+
+
+def conv_plugins(**options):
+    """The `conv` plugin with `options` (its `[conv]` table), as a site would list it."""
+    from engine import plugin_host
+
+    return plugin_host.PluginSet((plugin_host.find(REPO, "conv", options),))
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,22 +1,17 @@
 """The built first post as a reader sees it in Chromium: math laid out, footnotes that go to
-their notes and back, no console errors, no failed requests but the two animations (which
-only the verbatim Gatsby text lacks)."""
+their notes and back, no console errors, no failed requests (its two animations included)."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine import assemble
 
 pytestmark = pytest.mark.browser
-GIFS = ("corr_numerical_no_padding_no_strides.gif", "conv_numerical_no_padding_no_strides.gif")
 
 
 @pytest.fixture
-def seed_page(site_copy, serve, browser):
-    root = site_copy(".")
-    assemble.build(root)
-    base = serve(root / "site")
+def seed_page(shipped, serve, browser):
+    base = serve(shipped / "site")
     page = browser.new_page(viewport={"width": 1000, "height": 800})
     errors, failed = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -67,18 +62,16 @@ def test_footnotes_go_to_their_notes_and_back(seed_page):
                                timeout=5000)
 
 
-def test_no_console_errors_and_no_failed_requests_but_the_animations(seed_page):
+def test_no_console_errors_and_no_failed_requests(seed_page):
     page, errors, failed = seed_page
-    unexpected = [u for u in failed if not u.endswith(GIFS) and not u.endswith("favicon.ico")]
+    unexpected = [u for u in failed if not u.endswith("favicon.ico")]
     assert unexpected == []
     assert [e for e in errors if "Failed to load resource" not in e] == []
 
 
-def test_page_fits_a_phone(site_copy, serve, browser):
-    root = site_copy(".")
-    assemble.build(root)
+def test_page_fits_a_phone(shipped, serve, browser):
     page = browser.new_page(viewport={"width": 360, "height": 740})
-    page.goto(serve(root / "site") + "ConvNet-dont-do-Conv/", wait_until="networkidle")
+    page.goto(serve(shipped / "site") + "ConvNet-dont-do-Conv/", wait_until="networkidle")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.close()
     assert overflow <= 0

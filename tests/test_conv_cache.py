@@ -23,7 +23,7 @@ file: small.gif
 def test_figures_drawn_by_workers_are_cached(tmp_path, monkeypatch):
     root = tmp_path / "site-root"
     (root / "content" / "posts").mkdir(parents=True)
-    (root / "site.toml").write_text('title = "T"\n')
+    (root / "site.toml").write_text('title = "T"\nplugins = ["conv"]\n')
     for n in range(16):  # enough posts for the build to use a process pool
         folder = root / "content" / "posts" / f"p{n:02}"
         folder.mkdir()
@@ -33,7 +33,7 @@ def test_figures_drawn_by_workers_are_cached(tmp_path, monkeypatch):
     first = assemble.build(root, jobs=2)
     assert first.posts == 16
     db = sqlite3.connect(root / ".cache" / "cache.sqlite")
-    assert db.execute("SELECT count(*) FROM entries WHERE ns='figure'").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM entries WHERE ns='plugin'").fetchone()[0] == 1
     db.close()
     gif = (root / "site" / "p00" / "small.gif").read_bytes()
 
@@ -54,7 +54,8 @@ def test_feed_gets_posters_and_a_clashing_file_is_an_error(tmp_path, capsys):
     root = tmp_path / "site-root"
     folder = root / "content" / "posts" / "p"
     folder.mkdir(parents=True)
-    (root / "site.toml").write_text('title = "T"\nbase_url = "https://example.org/"\n')
+    (root / "site.toml").write_text('title = "T"\nbase_url = "https://example.org/"\n'
+                                   'plugins = ["conv"]\n')
     (folder / "index.md").write_text(f"---\ntitle: P\ndate: 2024-01-01\n---\n\n{BLOCK}")
     assemble.build(root)
     feed = (root / "site" / "feed.xml").read_text()

@@ -15,9 +15,9 @@ from PIL import Image
 
 from engine import assemble, markdown
 from engine.cache import Cache
-from engine.config import ConvDefaults
 from engine.content import Post
 from engine.formulas import FormulaStore
+from conftest import conv_plugins
 from plugins.conv import block
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ SEED_GIFS = ("corr_numerical_no_padding_no_strides.gif", "conv_numerical_no_padd
 def render(body: str, cache: Cache | None = None, style: str = "numerical") -> markdown.Rendered:
     post = Post(source="content/posts/x/index.md", kind="post", title="x", url="x/",
                 body=body, body_line=5, digest="0", math_dialect="modern")
-    return markdown.render(post, "modern", FormulaStore(cache), ConvDefaults(style, 1000))
+    return markdown.render(post, "modern", FormulaStore(cache), conv_plugins(style=style))
 
 
 def gif_frames(data: bytes) -> tuple[Image.Image, list[np.ndarray], list[int]]:
@@ -117,13 +117,9 @@ def test_seed_post_differs_from_the_verbatim_text_only_by_the_two_blocks():
 
 
 @pytest.fixture(scope="module")
-def seed_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seed")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    shutil.copytree(SEED.parent, root / "content" / "posts" / SEED.parent.name)
-    summary = assemble.build(root, use_cache=False)
-    assert summary.warnings == ()
-    return root / "site"
+def seed_site(shipped):
+    """The session's build of the shipped site (built cold: every figure drawn)."""
+    return shipped / "site"
 
 
 def test_seed_gifs_decode_loop_forever_with_fixed_timing(seed_site):
@@ -173,7 +169,8 @@ def test_two_builds_give_byte_identical_figures(seed_site, tmp_path):
 
 
 def test_figures_are_cached_by_content(site_copy, monkeypatch):
-    root = site_copy(".")
+    root = site_copy(".", warm=False)
+    shutil.rmtree(root / "content" / "posts" / "conv-gallery")  # the seed post's two are enough
     calls = []
     real = block.draw
     monkeypatch.setattr(block, "draw", lambda spec, trace: calls.append(spec.gif_name())
@@ -196,27 +193,14 @@ def test_figures_are_cached_by_content(site_copy, monkeypatch):
     assert kernel_colour(gif_frames(data)[1][0])[0] < 160  # dark red now
 
 
-def test_a_readonly_cache_hands_new_figures_back_in_env():
+def test_a_readonly_cache_hands_new_figures_back_to_the_parent():
+    """Workers only read the cache: what they draw comes back in `Rendered.computed`."""
     body = "```conv\ninput: 1 2 3\nkernel: 1 1\n```\n"
-    store = FormulaStore(Cache(None, readonly=True))
-    post = Post(source="p.md", kind="post", title="x", url="x/", body=body, body_line=1,
-                digest="0", math_dialect="modern")
-    env_seen = {}
-    original = markdown.parser().renderer.rules["conv"]
-
-    def spy(tokens, idx, options, env):
-        env_seen["env"] = env
-        return original(tokens, idx, options, env)
-
-    markdown.parser().renderer.rules["conv"] = spy
-    try:
-        markdown.render(post, "modern", store, ConvDefaults())
-    finally:
-        markdown.parser().renderer.rules["conv"] = original
-    new = env_seen["env"]["new_figures"]
-    assert len(new) == 1
-    key, value = next(iter(new.items()))
+    result = render(body, Cache(None, readonly=True))
+    assert len(result.computed) == 1
+    value = next(iter(result.computed.values()))
     assert set(value) == {"gif", "png", "size", "frames"} and value["frames"] == 2
+    assert value["gif"] == result.assets[next(n for n in result.assets if n.endswith(".gif"))]
 
 
 # --------------------------------------------------------------------------- the gallery
@@ -235,15 +219,8 @@ CATALOGUE = {  # name: frames (conv-arithmetic.md, section 1)
 }
 
 
-def test_gallery_reproduces_the_catalogue(tmp_path):
-    if not GALLERY.exists():
-        pytest.skip("no gallery post yet")
-    root = tmp_path / "g"
-    shutil.copy(REPO / "site.toml", root.mkdir() or root / "site.toml")
-    shutil.copytree(GALLERY.parent, root / "content" / "posts" / GALLERY.parent.name)
-    summary = assemble.build(root, use_cache=False)
-    assert summary.warnings == ()
-    folder = next(p.parent for p in (root / "site").rglob("index.html")
+def test_gallery_reproduces_the_catalogue(seed_site):
+    folder = next(p.parent for p in seed_site.rglob("index.html")
                   if (p.parent / "dilation.gif").exists())
     page = (folder / "index.html").read_text()
     assert page.count('<figure class="conv-figure"><div class="math-display"><math') == 19

@@ -1,5 +1,5 @@
 """The `conv` fence: convolutions computed, typeset and animated at build time."""
 
-from .plugin import conv_plugin
+from .plugin import register
 
-__all__ = ["conv_plugin"]
+__all__ = ["register"]

@@ -1,31 +1,20 @@
 """One `conv` block: parse, compute, typeset the equation, draw (or fetch) the animation.
 
-Problems go to `env["errors"]` at the block's lines. Animations are cached by content in the
-build cache (namespace "figure"); figures drawn here are listed in `env["new_figures"]`
-(key -> value), which the engine stores: render workers only read the cache.
+Problems are reported through the engine's `services` at the block's lines. Animations are
+kept in the build cache by content (`services.cached`): a prose edit draws nothing again.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
-from importlib import metadata
-from pathlib import Path
 
 from . import core, frames, gif, markup, spec as specs
 from ._validate import ConvError
-from .plugin import _error, _fallback
+from .plugin import fallback as _fallback
 
-_HERE = Path(__file__).resolve().parent
 _ARG_KEYS = {"x": "input", "k": "kernel", "w": "kernel", "kernel_size": "kernel",
              "padding": "padding", "stride": "stride", "dilation": "dilation",
              "output_padding": "output_padding", "op": "op"}
-
-
-def _defaults(env: dict) -> tuple[str, int]:
-    d = env.get("conv_defaults")
-    return (getattr(d, "style", "numerical"), getattr(d, "frame_ms", 1000))
 
 
 def _conv_error_key(message: str) -> str | None:
@@ -48,29 +37,28 @@ def trace_of(spec: specs.ConvSpec):
                       kernel_size=arg(spec.kernel_size))
 
 
-def render_block(md, text: str, first: int, env: dict) -> str:
+def render_block(md, services, defaults: dict, text: str, first: int, env: dict) -> str:
     """HTML for one block whose body starts at body line `first` (0-based)."""
-    style, frame_ms = _defaults(env)
-    spec, problems = specs.parse(text, style=style, frame_ms=frame_ms)
+    spec, problems = specs.parse(text, style=defaults["style"], frame_ms=defaults["frame_ms"])
     for p in problems:
-        _error(env, first + p.line, p.message)
+        services.error(env, first + p.line, p.message)
     if spec is None:
         return _fallback(text)
     try:
         trace = trace_of(spec)
     except ConvError as exc:
         key = _conv_error_key(str(exc))
-        _error(env, first + spec.line_of(key or "op"), f"the `conv` block's operation is "
-               f"refused: {_author_words(str(exc))}")
+        services.error(env, first + spec.line_of(key or "op"), f"the `conv` block's operation "
+                       f"is refused: {_author_words(str(exc))}")
         return _fallback(text)
     parts: list[str] = []
     for what in spec.show:
         if what == "equation":
-            html = _equation(spec, trace, first, env)
+            html = _equation(services, spec, trace, first, env)
         elif what == "table":
             html = markup.table_html(trace.output)
         else:
-            html = _animation(spec, trace, first, env)
+            html = _animation(services, spec, trace, first, env)
         if html is None:
             return _fallback(text)
         parts.append(html)
@@ -82,32 +70,17 @@ def render_block(md, text: str, first: int, env: dict) -> str:
     return markup.wrap_figure(parts, caption)
 
 
-def _equation(spec, trace, first: int, env: dict) -> str | None:
-    from engine.math import TexError
-
-    tex = markup.equation_tex(spec, trace)
-    try:
-        result = env["formulas"].typeset(tex, display=True, dialect="modern")
-    except TexError as exc:  # a bug in markup.py, but report it where the author looks
-        _error(env, first - 1, f"the `conv` equation does not typeset: {exc}; TeX was {tex!r}")
-        return None
-    for warning in result.warnings:
-        env["warnings"].append(_problem(env, first - 1, f"TeX in the `conv` equation: {warning}"))
-    return f'<div class="math-display">{result.mathml}</div>'
+def _equation(services, spec, trace, first: int, env: dict) -> str | None:
+    mathml = services.typeset(env, first - 1, markup.equation_tex(spec, trace), display=True)
+    return None if mathml is None else f'<div class="math-display">{mathml}</div>'
 
 
-def _problem(env, line, message):
-    from engine.markdown import problem
-
-    return problem(env, line, message)
-
-
-def _animation(spec, trace, first: int, env: dict) -> str | None:
+def _animation(services, spec, trace, first: int, env: dict) -> str | None:
     line = first + spec.line_of("input")
     try:
         frames.check_limits(trace, spec.style)
     except frames.AnimationLimitError as exc:
-        _error(env, line, f"the `conv` animation is too large: {exc}")
+        services.error(env, line, f"the `conv` animation is too large: {exc}")
         return None
     name = spec.gif_name()
     poster = name[:-4] + ".png"
@@ -115,62 +88,17 @@ def _animation(spec, trace, first: int, env: dict) -> str | None:
     canonical = spec.canonical()
     claim_line = first + spec.line_of("file", spec.line_of("input"))
     if name in claims and claims[name][1] != canonical:
-        _error(env, claim_line, f"`file` {name!r} is already used by the `conv` block at line "
-                                f"{claims[name][0]} of this post; give each block its own name")
+        services.error(env, claim_line, f"`file` {name!r} is already used by the `conv` block "
+                                        f"at line {claims[name][0]} of this post; give each "
+                                        "block its own name")
         return None
-    if name in env["assets"] and name not in claims:
-        _error(env, claim_line, f"`file` {name!r} is already generated by another block of this "
-                                "post; choose another name")
+    claims[name] = (services.file_line(env, claim_line), canonical)
+    figure = services.cached(env, ("figure", canonical), lambda: draw(spec, trace))
+    if not (services.emit(env, claim_line, name, figure["gif"])
+            and services.emit(env, claim_line, poster, figure["png"])):
         return None
-    claims[name] = (env["line0"] + claim_line + 1, canonical)
-    figure = _figure(spec, trace, env)
-    env["assets"][name] = figure["gif"]
-    env["assets"][poster] = figure["png"]
     width, height = figure["size"]
     return markup.figure_html(name, poster, width, height, markup.alt_text(spec, trace))
-
-
-# --------------------------------------------------------------------------- cache
-
-
-@functools.cache
-def code_hash() -> str:
-    """SHA-256 of this package's code (plugin, spec, core, renderer)."""
-    h = hashlib.sha256()
-    for path in sorted(_HERE.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-@functools.cache
-def library_versions() -> tuple[str, ...]:
-    out = []
-    for name in ("numpy", "matplotlib", "pillow"):
-        try:
-            out.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{name} missing")
-    return tuple(out)
-
-
-def figure_key(spec: specs.ConvSpec) -> str:
-    from engine.cache import digest
-
-    return digest("figure", spec.canonical(), code_hash(), library_versions())
-
-
-def _figure(spec, trace, env: dict) -> dict:
-    """{'gif': bytes, 'png': bytes, 'size': (w, h), 'frames': n} from the cache or drawn."""
-    key = figure_key(spec)
-    memo = env.setdefault("new_figures", {})
-    found = memo.get(key)
-    cache = getattr(env.get("formulas"), "cache", None)
-    if found is None and cache is not None:
-        found = cache.get("figure", key)
-    if found is None:
-        found = draw(spec, trace)
-        memo[key] = found
-    return found
 
 
 def draw(spec: specs.ConvSpec, trace) -> dict:
