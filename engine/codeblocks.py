@@ -1,6 +1,6 @@
 """What a fence's info string asks of a code block besides its language:
 
-    ```python title="conv.py" {2,4-5} linenos
+    ```python title="kernel.py" {2,4-5} linenos
 
 `title="..."` puts a file name label above the code, `{2,4-5}` highlights those lines and
 `linenos` numbers the lines (in a column of their own, so copying the code leaves them out).

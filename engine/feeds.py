@@ -4,7 +4,7 @@ the `Sitemap:` line of robots.txt (merged into the user's `static/robots.txt`, n
 Feed HTML follows one generic rule, whoever wrote the markup: an `<img>` with a
 `data-feed-src` attribute shows that file in feeds, and `<source>` elements inside a
 `<picture>` are dropped (feed readers honour neither media queries nor reduced motion). An
-`<img>` of a GIF with a PNG of the same name beside it (a still, such as a `conv` block's
+`<img>` of a GIF with a PNG of the same name beside it (a still, such as an animation's
 poster) shows the PNG.
 """
 

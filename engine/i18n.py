@@ -11,7 +11,7 @@ import functools
 import re
 from pathlib import Path
 
-from .errors import BuildError, source_line
+from .errors import BuildError, Problem, source_line
 
 # One table for every word the default theme prints. A language missing here gets the English
 # labels (with a warning at `lang`); dates are localised by Babel for any language it knows.
@@ -95,6 +95,16 @@ def check(lang: str, root) -> BuildError | None:
     except BuildError as exc:
         return exc
     return None
+
+
+def missing_labels(lang: str, root) -> Problem:
+    """The warning for a language the theme's label table lacks."""
+    text = (Path(root) / "site.toml").read_text(encoding="utf-8")
+    m = re.search(r"^\s*lang\s*=", text, re.M)
+    line = text.count("\n", 0, m.start()) + 1 if m else 0
+    return Problem(f"the theme's labels have no `{lang}` translation, so they stay in English "
+                   f"(dates are in `{lang}`); add one to LABELS in engine/i18n.py",
+                   "site.toml", line, source_line(text, line))
 
 
 @functools.cache

@@ -48,6 +48,8 @@ def plan_site(root: Path, config: Config, posts: list[Post], report: Report) -> 
     bad_lang = i18n.check(config.lang, root)
     if bad_lang is not None:
         report.error(bad_lang)
+    elif not i18n.has_labels(config.lang):
+        report.warn(i18n.missing_labels(config.lang, root))
     tags = urls.plan_tags(posts, root, report)
     navs = navigation.plan(posts, tags, config.reader.related)
     search = config.reader.search and bool(posts)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 _PACKAGES = ("markdown-it-py", "mdit-py-plugins", "pygments", "pykatex", "numpy",
-             "matplotlib", "pillow", "jinja2", "pyyaml")
+             "matplotlib", "pillow", "jinja2", "pyyaml", "babel", "python-slugify")
 
 
 @functools.cache
