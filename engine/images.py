@@ -12,10 +12,13 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from . import image_variants
+
 # markdown-it's own rendering of `![alt](src "title")`
 _MD_IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"(?: title="([^"]*)")? />')
 _FIGURE = re.compile(r'<p>(<img src="[^"]*" alt="[^"]*" title="([^"]*)" />)</p>')
 _FIRST_IMG = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"", re.I)
+_MEASURE = "42rem"  # the theme's text column: wider images are shown at this width
 _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff")
 
 
@@ -62,6 +65,12 @@ def decorate(body: str, folder: Path, bundle: tuple[str, ...]) -> str:
             size = size_of(path, (st.st_size, st.st_mtime_ns))
             if size:
                 attrs += f' width="{size[0]}" height="{size[1]}"'
+                smaller = image_variants.widths(name, size)
+                if smaller:
+                    base = src[: len(src) - len(src.lstrip("./"))]  # keep a leading ./
+                    parts = [f"{base}{image_variants.variant_name(name, w)} {w}w" for w in smaller]
+                    attrs += (f' srcset="{html.escape(", ".join(parts + [f"{html.unescape(src)} {size[0]}w"]))}"'
+                              f' sizes="(max-width: {_MEASURE}) 100vw, {_MEASURE}"')
         if title is not None:
             attrs += f' title="{title}"'
         return f'<img {attrs} loading="lazy" decoding="async">'

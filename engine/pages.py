@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import i18n, images, listings, navigation, search, templates, tree, urls, views
+from . import i18n, image_variants, images, listings, navigation, search, templates, tree, urls, views
 from .cache import Cache, digest
 from .config import Config
 from .content import Post
@@ -171,6 +171,7 @@ def _post_files(root: Path, post: Post, info: PostInfo, bodies: "Bodies", i: int
                                  "a block of the post; rename one of them",
                                  post.source))
         out[post.url + name] = Deferred(sha, functools.partial(_asset, bodies, i, name))
+    out.update(image_variants.outputs(root / post.folder, post.url, post.bundle, bodies.cache))
 
 
 def _copied_files(root: Path, theme: templates.Theme, out: dict[str, Output],

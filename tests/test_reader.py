@@ -200,6 +200,21 @@ def test_markdown_images_get_size_lazy_loading_and_a_caption(reader):
             "<figcaption>The plot's caption</figcaption></figure>") in html
 
 
+def test_large_images_get_smaller_webp_copies_in_srcset(reader):
+    from PIL import Image
+
+    html = page(reader, "cpp")
+    srcset = re.search(r'<img src="wide.png"[^>]* srcset="([^"]+)"', html).group(1)
+    assert srcset == ("wide-480w.webp 480w, wide-960w.webp 960w, wide-1440w.webp 1440w, "
+                      "wide.png 1600w")
+    for width in (480, 960, 1440):
+        with Image.open(reader[0] / "site" / "cpp" / f"wide-{width}w.webp") as image:
+            assert image.format == "WEBP" and image.size == (width, width // 2)
+    # a small image gets no copies
+    assert 'src="plot.png" alt="A 3 by 2 plot" width="3" height="2" title' in html
+    assert not list((reader[0] / "site" / "cpp").glob("plot-*"))
+
+
 def test_code_block_title_and_highlighted_line(reader):
     html = page(reader, "cpp")
     assert '<div class="code-title">copy.py</div>' in html
