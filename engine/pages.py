@@ -101,6 +101,11 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
         _post_files(root, post, info, bodies, i, out, report)
         cached(post.url, digest("page", bodies.keys[i], theme.fingerprint, repr(config),
                                 plan.page_inputs(root, post)), functools.partial(post_page, i))
+        if post.image and post.image not in post.bundle and post.image not in info.assets:
+            line, text = urls.frontmatter_line(root, post, "image")
+            report.warn(Problem(f"`image` names `{post.image}`, which is not beside the post; "
+                                "link previews use the post's first image instead",
+                                post.source, line, text))
         if post.kind == "post":
             items.append(views.post_item(config, post, info, plan.tags))
     for page in listings.index_pages(config, items) + listings.tag_pages(config, items, plan.tags):

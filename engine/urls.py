@@ -108,11 +108,15 @@ def plan_tags(posts: list[Post], root, report: Report) -> dict[str, Tag]:
 
 
 def _tags_line(root, post: Post) -> tuple[int, str]:
-    """The `tags:` line of a post's frontmatter (read only when there is a problem)."""
+    return frontmatter_line(root, post, "tags")
+
+
+def frontmatter_line(root, post: Post, key: str) -> tuple[int, str]:
+    """The line of `key:` in a post's frontmatter (read only when there is a problem)."""
     try:
         text = (root / post.source).read_text(encoding="utf-8")
     except OSError:
         return 0, ""
-    m = re.search(r"^tags\s*:", text, re.M)
+    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
     line = text.count("\n", 0, m.start()) + 1 if m else 0
     return line, source_line(text, line)

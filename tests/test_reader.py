@@ -298,3 +298,13 @@ def test_a_search_bundle_lost_from_the_cache_is_indexed_again(tmp_path):
     after = {p.name: p.read_bytes() for p in (root / "site" / "pagefind").rglob("*")
              if p.is_file()}
     assert after == before
+
+
+def test_an_image_key_naming_no_file_is_a_warning_at_its_line(tmp_path):
+    post = tmp_path / "content" / "posts" / "a" / "index.md"
+    post.parent.mkdir(parents=True)
+    (tmp_path / "site.toml").write_text('title = "T"\nsearch = false\n')
+    post.write_text("---\ntitle: A\ndate: 2024-01-01\nimage: card.png\n---\n\nText.\n")
+    warnings = assemble.build(tmp_path, use_cache=False).warnings
+    assert [(w.path, w.line) for w in warnings] == [("content/posts/a/index.md", 4)]
+    assert "`card.png`" in warnings[0].message
