@@ -3,7 +3,8 @@ the `Sitemap:` line of robots.txt (merged into the user's `static/robots.txt`, n
 
 Feed HTML follows one generic rule, whoever wrote the markup: an `<img>` with a
 `data-feed-src` attribute shows that file in feeds, and `<source>` elements inside a
-`<picture>` are dropped (feed readers honour neither media queries nor reduced motion). An
+`<picture>` are dropped (feed readers honour neither media queries nor reduced motion), and so
+are `srcset`/`sizes` (the plain `src` is enough for a reader). An
 `<img>` of a GIF with a PNG of the same name beside it (a still, such as an animation's
 poster) shows the PNG.
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
+from html import escape, unescape
 from pathlib import Path
+from urllib.parse import urljoin
 
 from . import pages, templates, views
 from .cache import digest
@@ -29,6 +31,8 @@ _FEED_SRC = re.compile(r'\sdata-feed-src="([^"]*)"', re.I)
 _SRC = re.compile(r'(\ssrc=")[^"]*(")', re.I)
 _PICTURE = re.compile(r"<picture\b[^>]*>.*?</picture>", re.I | re.S)
 _SOURCE = re.compile(r"<source\b[^>]*>", re.I)
+_LINK = re.compile(r'(\s(?:src|href|poster)=")([^"]*)"', re.I)
+_SRCSET = re.compile(r'\s(?:srcset|sizes)="[^"]*"', re.I)
 _GIF_SRC = re.compile(r'(<img\b[^>]*?\ssrc=")(\./)?([^"/]+)\.gif(")', re.I)
 
 
@@ -41,7 +45,7 @@ def for_feeds(html: str, files: set[str]) -> str:
                 if m.group(3) + ".png" in files else m.group(0))
 
     def img(m: re.Match) -> str:
-        tag = m.group(0)
+        tag = _SRCSET.sub("", m.group(0))  # the plain src is enough for a feed reader
         feed_src = _FEED_SRC.search(tag)
         if feed_src is None:
             return _GIF_SRC.sub(still, tag)
@@ -105,8 +109,12 @@ def _json_feed(config: Config, items: list) -> bytes:
     if config.author:
         feed["authors"] = [{"name": config.author}]
     for item in items:
+        body = str(item.body)
+        if absolute:  # JSON has no xml:base: a reader resolves nothing relative
+            page = absolute + item.url
+            body = _LINK.sub(lambda m: m.group(1) + escape(urljoin(page, unescape(m.group(2)))) + '"', body)
         entry = {"id": link(item.url) if absolute else f"urn:conv-blog:{item.url}",
-                 "url": link(item.url), "title": item.title, "content_html": str(item.body),
+                 "url": link(item.url), "title": item.title, "content_html": body,
                  "date_published": item.date_iso}
         if item.updated:
             entry["date_modified"] = item.updated_iso

@@ -168,9 +168,11 @@ def test_json_feed_beside_atom(reader):
 def test_feeds_use_data_feed_src_and_drop_picture_sources(reader):
     anim = [i for i in json.loads((reader[0] / "site" / "feed.json").read_text())["items"]
             if i["title"] == "An animation"][0]["content_html"]
-    assert '<img src="./still.png" width="4"' in anim and "data-feed-src" not in anim
-    assert "<source" not in anim
-    assert '<img src="./old.png" alt="old">' in anim  # a GIF with its PNG still beside it
+    # JSON Feed has no base URL: links are made absolute
+    assert '<img src="https://example.org/blog/anim/still.png" width="4"' in anim
+    assert "data-feed-src" not in anim and "<source" not in anim
+    # a GIF with its PNG still beside it
+    assert '<img src="https://example.org/blog/anim/old.png" alt="old">' in anim
     atom = (reader[0] / "site" / "feed.xml").read_text()
     assert "still.png" in atom and "anim.gif" not in atom
     # the page itself keeps the animation and its reduced-motion source
@@ -185,6 +187,8 @@ def test_feeds_use_data_feed_src_and_drop_picture_sources(reader):
     ('<img src="./a.gif">', {"a.png"}, '<img src="./a.png">'),
     ('<img src="./a.gif">', set(), '<img src="./a.gif">'),
     ('<source srcset="s.png">', set(), '<source srcset="s.png">'),  # only inside <picture>
+    ('<img src="a.png" srcset="a-480w.webp 480w" sizes="42rem" alt="">', set(),
+     '<img src="a.png" alt="">'),
 ])
 def test_feed_html_rule(html, files, expected):
     assert feeds.for_feeds(html, files) == expected
