@@ -112,7 +112,8 @@ def _json_feed(config: Config, items: list) -> bytes:
         body = str(item.body)
         if absolute:  # JSON has no xml:base: a reader resolves nothing relative
             page = absolute + item.url
-            body = _LINK.sub(lambda m: m.group(1) + escape(urljoin(page, unescape(m.group(2)))) + '"', body)
+            body = _LINK.sub(lambda m: m.group(1) + escape(urljoin(page, unescape(m.group(2))))
+                             + '"', body)
         entry = {"id": link(item.url) if absolute else f"urn:conv-blog:{item.url}",
                  "url": link(item.url), "title": item.title, "content_html": body,
                  "date_published": item.date_iso}

@@ -37,5 +37,6 @@ def code_block(code: str, lang: str, hl_lines: tuple[int, ...] = (),
     if hl_lines or linenos:
         formatter = HtmlFormatter(cssclass="highlight", wrapcode=True, hl_lines=list(hl_lines),
                                   linenos="table" if linenos else False)
-        return highlight(code, lexer, formatter), lang.lower() in _PLAIN or _lexer(lang.lower()) is not None
+        known = lang.lower() in _PLAIN or _lexer(lang.lower()) is not None
+        return highlight(code, lexer, formatter), known
     return highlight(code, lexer, _FORMATTER), True

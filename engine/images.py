@@ -69,7 +69,8 @@ def decorate(body: str, folder: Path, bundle: tuple[str, ...]) -> str:
                 if smaller:
                     base = src[: len(src) - len(src.lstrip("./"))]  # keep a leading ./
                     parts = [f"{base}{image_variants.variant_name(name, w)} {w}w" for w in smaller]
-                    attrs += (f' srcset="{html.escape(", ".join(parts + [f"{html.unescape(src)} {size[0]}w"]))}"'
+                    parts.append(f"{html.unescape(src)} {size[0]}w")
+                    attrs += (f' srcset="{html.escape(", ".join(parts))}"'
                               f' sizes="(max-width: {_MEASURE}) 100vw, {_MEASURE}"')
         if title is not None:
             attrs += f' title="{title}"'

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import i18n, image_variants, images, listings, navigation, search, templates, tree, urls, views
+from . import (i18n, image_variants, images, listings, navigation, search, templates, tree,
+               urls, views)
 from .cache import Cache, digest
 from .config import Config
 from .content import Post
@@ -89,8 +90,8 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     def listing(page: listings.Listing) -> None:
         """A page listing posts: re-rendered only when what it shows has changed."""
         shown = [_shown(item) for item in page.items]
-        key = digest("listing", page.template, page.url, theme.fingerprint, repr(config),
-                     plan.menu, shown, repr(page.extra.get("pagination").__dict__
+        key = digest("listing", page.template, page.url, page.title, theme.fingerprint,
+                     repr(config), plan.menu, shown, repr(page.extra.get("pagination").__dict__
                                             if page.extra.get("pagination") else None))
         cached(page.url, key, lambda: theme.render(page.template, views.page_context(
             config, page.template, page.url, page.title, page.description, menu=plan.menu,
