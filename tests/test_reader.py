@@ -312,3 +312,13 @@ def test_an_image_key_naming_no_file_is_a_warning_at_its_line(tmp_path):
     warnings = assemble.build(tmp_path, use_cache=False).warnings
     assert [(w.path, w.line) for w in warnings] == [("content/posts/a/index.md", 4)]
     assert "`card.png`" in warnings[0].message
+
+
+@pytest.mark.parametrize("title, folder", [
+    ("Привет мир", "privet-mir"), ("你好", "ni-hao"), ("C++ & C#", "cpp-and-csharp"),
+])
+def test_new_posts_get_readable_folders_from_the_one_slug_function(title, folder, tmp_path):
+    from engine import scaffold
+
+    path = scaffold.new_post(tmp_path, title)
+    assert path.parent.name == folder
