@@ -28,8 +28,10 @@ from .rendered import PostInfo
 
 # Pagefind's other UIs, which the search page does not load
 _UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
-_DROP = re.compile(r"<(annotation|script|style)\b.*?</\1>|<a class=\"header-anchor\".*?</a>",
+_DROP = re.compile(r"<(math|script|style)\b.*?</\1>|<a class=\"header-anchor\".*?</a>",
                    re.S | re.I)
+_HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def index(config: Config, posts: list[Post], infos: list[PostInfo], bodies,
@@ -44,7 +46,7 @@ def index(config: Config, posts: list[Post], infos: list[PostInfo], bodies,
     key = digest("search", version, config.lang, bodies.keys,
                  [(p.title, p.url, p.kind) for p in posts])
     def build() -> dict[str, bytes]:
-        records = [(p.url, p.title, _DROP.sub(" ", bodies.get(i).html))
+        records = [(p.url, p.title, searchable(bodies.get(i).html))
                    for i, p in enumerate(posts)]
         files = _pagefind(records, config.lang)
         bodies.cache.put("search", key, files)
@@ -65,6 +67,23 @@ def index(config: Config, posts: list[Post], infos: list[PostInfo], bodies,
                              "Pagefind with `python -m pip install -r requirements.txt`, or "
                              "set `search = false` in site.toml", "site.toml"))
         return {}
+
+
+def searchable(body: str) -> str:
+    """What Pagefind indexes of a post: its words, and its headings (for results that link to
+    a section). Formulas and markup are left out: parsing them was a third of the work."""
+    body = _DROP.sub(" ", body)
+    out, last = [], 0
+
+    def words(part: str) -> str:
+        return html_lib.escape(" ".join(html_lib.unescape(_TAG.sub(" ", part)).split()))
+
+    for m in _HEADING.finditer(body):
+        out.append(f"<p>{words(body[last:m.start()])}</p>")
+        out.append(f'<h{m.group(1)} id="{m.group(2)}">{words(m.group(3))}</h{m.group(1)}>')
+        last = m.end()
+    out.append(f"<p>{words(body[last:])}</p>")
+    return "".join(out)
 
 
 def _file(load, path: str) -> bytes:

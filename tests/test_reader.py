@@ -322,3 +322,13 @@ def test_new_posts_get_readable_folders_from_the_one_slug_function(title, folder
 
     path = scaffold.new_post(tmp_path, title)
     assert path.parent.name == folder
+
+
+def test_search_indexes_words_and_headings_without_formulas_or_markup():
+    from engine import search
+
+    body = ('<p>Some <em>text</em> <math><mi>x</mi><annotation>x^2</annotation></math> &amp; '
+            'more.</p>\n<h2 id="growth"><a class="header-anchor" href="#growth">#</a>Growth '
+            '<code>O(n)</code></h2>\n<p>Doubling.</p>')
+    assert search.searchable(body) == ('<p>Some text &amp; more.</p><h2 id="growth">Growth '
+                                       'O(n)</h2><p>Doubling.</p>')
