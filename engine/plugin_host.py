@@ -29,7 +29,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .cache import digest
-from .services import Services, versions
+from .services import Services, problem, versions
 
 API_VERSION = 1  # part of every declaration's key: a change of the services re-checks plugins
 
@@ -113,7 +113,28 @@ def register_all(md, plugins: PluginSet, option_error=None) -> None:
     """
     for plugin in plugins.plugins:
         report = functools.partial(option_error, plugin.name) if option_error else None
+        before = dict(md.renderer.rules)
         module_of(plugin).register(md, plugin.table, Services(plugin.name, plugin.code, report))
+        for name, rule in md.renderer.rules.items():
+            if before.get(name) is not rule:
+                md.renderer.rules[name] = _guarded(plugin.name, rule)
+
+
+def _guarded(plugin: str, rule):
+    """A plugin's render rule whose exceptions become an error at the token's line."""
+
+    @functools.wraps(rule)
+    def guarded(tokens, idx, options, env):
+        try:
+            return rule(tokens, idx, options, env)
+        except Exception as exc:
+            token = tokens[idx]
+            line = token.map[0] if token.map else 0
+            env["errors"].append(problem(env, line, f"the `{plugin}` plugin failed on this "
+                                                    f"block: {type(exc).__name__}: {exc}"))
+            return ""
+
+    return guarded
 
 
 def prepare(plugins: PluginSet, cache, option_error) -> PluginSet:

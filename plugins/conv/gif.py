@@ -68,9 +68,11 @@ def encode_gif(frames: Frames | Sequence[np.ndarray], *, frame_ms: int = 1000) -
         extra["transparency"] = t
     images = [_image(pal, i) for i in idx]
     buf = io.BytesIO()
+    # `palette` given explicitly: without it Pillow repeats the palette as a local colour
+    # table in every frame after the first
     images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], loop=0,
                    duration=int(frame_ms), disposal=1, optimize=False, interlace=False,
-                   **extra)
+                   palette=pal.astype(np.uint8).tobytes(), **extra)
     return buf.getvalue()
 
 
