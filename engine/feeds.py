@@ -144,7 +144,7 @@ def _sitemap(config: Config, posts: list[Post], plan: pages.SitePlan,
             stamps[url] = max(stamps.get(url) or stamp, stamp, key=sort_key)
     pages_listed = sorted(p[: -len("index.html")] for p in outputs
                           if p.endswith("index.html")
-                          and not p.startswith(("assets/", "pagefind/", "search/")))
+                          and not p.startswith(("assets/", "pagefind", "search/")))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url in pages_listed:

@@ -83,8 +83,12 @@ def archive_page(config: Config, items: list) -> Listing:
                    {"years": groups})
 
 
-def search_page(config: Config) -> Listing:
-    return Listing("search.html", "search/", _labels(config)["search"], "", [], {})
+def search_page(config: Config, bundles: list[str]) -> Listing:
+    """The search page; `bundles` are the search index's folders (the first one loads the
+    others)."""
+    merged = " ".join("../" + path for path in bundles[1:])
+    return Listing("search.html", "search/", _labels(config)["search"], "",
+                   [("bundles", merged)], {"merged_bundles": merged})
 
 
 def _labels(config: Config) -> dict[str, str]:

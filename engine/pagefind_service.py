@@ -20,28 +20,41 @@ class PagefindError(Exception):
     pass
 
 
-def index_pages(binary: Path, pages: list[tuple[str, str]], language: str) -> dict[str, bytes]:
-    """Index `pages` ((url, html) pairs) and return the search bundle: file path -> bytes."""
+def index_groups(binary: Path, groups: list[list[tuple[str, str]]],
+                 language: str) -> list[dict[str, bytes]]:
+    """Index each group of pages ((url, html) pairs) as its own bundle: file path -> bytes."""
     process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         answers = _Answers(process)
-        index_id = answers.ask(1, {"type": "NewIndex",
-                                   "config": {"force_language": language}})["index_id"]
-        requests = [{"type": "AddFile", "index_id": index_id, "url": url, "file_path": None,
-                     "file_contents": html} for url, html in pages]
-        writer = threading.Thread(target=_send_all, args=(process, requests, 2), daemon=True)
-        writer.start()
-        for n in range(len(requests)):
-            answers.wait(2 + n)
-        writer.join()
-        files = answers.ask(2 + len(requests), {"type": "GetFiles", "index_id": index_id})
-        return {f["path"]: base64.b64decode(f["content"]) for f in files["files"]}
+        next_id = 1
+        bundles = []
+        for pages in groups:
+            index_id = answers.ask(next_id, {"type": "NewIndex",
+                                             "config": {"force_language": language}})["index_id"]
+            requests = [{"type": "AddFile", "index_id": index_id, "url": url,
+                         "file_path": None, "file_contents": html} for url, html in pages]
+            writer = threading.Thread(target=_send_all, args=(process, requests, next_id + 1),
+                                      daemon=True)
+            writer.start()
+            for n in range(len(requests)):
+                answers.wait(next_id + 1 + n)
+            writer.join()
+            next_id += 1 + len(requests)
+            files = answers.ask(next_id, {"type": "GetFiles", "index_id": index_id})
+            next_id += 1
+            bundles.append({f["path"]: base64.b64decode(f["content"]) for f in files["files"]})
+        return bundles
     finally:
         if process.stdin:
             process.stdin.close()
         process.kill()
         process.wait()
+
+
+def index_pages(binary: Path, pages: list[tuple[str, str]], language: str) -> dict[str, bytes]:
+    """Index `pages` ((url, html) pairs) into one bundle: file path -> bytes."""
+    return index_groups(binary, [pages], language)[0]
 
 
 def _message(message_id: int, payload: dict) -> bytes:

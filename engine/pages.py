@@ -113,7 +113,8 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
         listing(page)
     listing(listings.archive_page(config, items))
     if plan.search:
-        listing(listings.search_page(config))
+        listing(listings.search_page(config, [search.bundle_path(n)
+                                              for n in range(len(search.bundles(posts)))]))
     cached("404.html", digest("404", theme.fingerprint, repr(config), plan.menu),
            lambda: theme.render("404.html", views.page_context(
                config, "404.html", "404.html", i18n.labels(config.lang)["not_found"],

@@ -24,6 +24,7 @@ from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report
 from .outputs import Deferred, Output
+from .pagefind_service import PagefindError, index_groups
 from .rendered import PostInfo
 
 # Pagefind's other UIs, which the search page does not load
@@ -34,39 +35,96 @@ _HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
+SHARD = 64  # posts a bundle: an edit indexes its bundle again, not every post
+
+
+def bundles(posts: list[Post]) -> list[list[int]]:
+    """Posts (by index) in bundles of SHARD: pages first, then posts oldest first, so a new
+    post changes only the last bundle and an edit only its own."""
+    order = [i for i, p in enumerate(posts) if p.kind == "page"]
+    order += [i for i, p in reversed(list(enumerate(posts))) if p.kind == "post"]
+    return [order[n:n + SHARD] for n in range(0, len(order), SHARD)]
+
+
+def bundle_path(n: int) -> str:
+    """Bundle 0 holds Pagefind's scripts and is the one the page loads; the others merge."""
+    return "pagefind/" if n == 0 else f"pagefind-{n}/"
+
+
 def index(config: Config, posts: list[Post], infos: list[PostInfo], bodies,
           report: Report) -> dict[str, Output]:
-    """`pagefind/...` path -> output; empty (with an error) when Pagefind is missing."""
+    """`pagefind*/...` path -> output; empty (with an error) when Pagefind is missing."""
     from importlib import metadata
 
     try:
         version = metadata.version("pagefind-bin")
     except metadata.PackageNotFoundError:
         version = ""
-    key = digest("search", version, config.lang, bodies.keys,
-                 [(p.title, p.url, p.kind) for p in posts])
-    def build() -> dict[str, bytes]:
-        records = [(p.url, p.title, searchable(bodies.get(i).html))
-                   for i, p in enumerate(posts)]
-        files = _pagefind(records, config.lang)
-        bodies.cache.put("search", key, files)
-        bodies.cache.put("search-digests", key, {path: hashlib.sha256(data).hexdigest()
-                                                 for path, data in files.items()})
-        return files
+    groups = bundles(posts)
+    keys = [digest("search", version, config.lang, n, [bodies.keys[i] for i in group],
+                   [(posts[i].title, posts[i].url, posts[i].kind) for i in group])
+            for n, group in enumerate(groups)]
 
-    digests = bodies.cache.get("search-digests", key)
-    if digests is not None:
-        # the bytes only when the writer needs them; a lost bundle is indexed again
-        load = functools.cache(lambda: bodies.cache.get("search", key) or build())
-        return {path: Deferred(sha, functools.partial(_file, load, path))
-                for path, sha in digests.items()}
-    try:
-        return build()
-    except (ImportError, FileNotFoundError) as exc:
-        report.error(Problem(f"the search index could not be built ({exc}); install "
-                             "Pagefind with `python -m pip install -r requirements.txt`, or "
-                             "set `search = false` in site.toml", "site.toml"))
-        return {}
+    def build(wanted: list[int]) -> dict[int, dict[str, bytes]]:
+        from pagefind.service import get_executable
+
+        binary = get_executable()
+        if binary is None:
+            raise FileNotFoundError("no Pagefind binary: the `pagefind[bin]` extra is missing")
+        pages = [[("/" + posts[i].url, _page(posts[i].title, bodies.get(i).html, config.lang))
+                  for i in groups[n]] for n in wanted]
+        try:
+            made = index_groups(binary, pages, _language(config.lang))
+        except (PagefindError, OSError) as exc:
+            raise FileNotFoundError(f"Pagefind failed: {exc}") from None
+        result = {}
+        for n, files in zip(wanted, made):
+            files = {bundle_path(n) + path: files[path] for path in sorted(files)
+                     if _kept(n, path)}
+            bodies.cache.put("search", keys[n], files)
+            bodies.cache.put("search-digests", keys[n], {p: hashlib.sha256(d).hexdigest()
+                                                         for p, d in files.items()})
+            result[n] = files
+        return result
+
+    known = bodies.cache.get_many("search-digests", keys)
+    out: dict[str, Output] = {}
+    for n, key in enumerate(keys):
+        if key in known:  # the bytes only when the writer needs them; a lost one is made again
+            load = functools.cache(lambda n=n, key=key: bodies.cache.get("search", key)
+                                   or build([n])[n])
+            out.update({path: Deferred(sha, functools.partial(_file, load, path))
+                        for path, sha in known[key].items()})
+    missing = [n for n, key in enumerate(keys) if key not in known]
+    if missing:
+        try:
+            for files in build(missing).values():
+                out.update(files)
+        except (ImportError, FileNotFoundError) as exc:
+            report.error(Problem(f"the search index could not be built ({exc}); install "
+                                 "Pagefind with `python -m pip install -r requirements.txt`, "
+                                 "or set `search = false` in site.toml", "site.toml"))
+            return {}
+    return out
+
+
+def _kept(n: int, path: str) -> bool:
+    """Bundle 0 keeps the search UI; merged bundles need only their index and wasm."""
+    name = Path(path).name
+    if name.startswith(_UNUSED):
+        return False
+    return n == 0 or not name.startswith(("pagefind.js", "pagefind-ui.", "pagefind-worker."))
+
+
+def _language(lang: str) -> str:
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+def _page(title: str, body: str, lang: str) -> str:
+    """One small HTML page of a post, as Pagefind reads it."""
+    return (f'<!doctype html><html lang="{_language(lang)}"><head><title>'
+            f"{html_lib.escape(title)}</title></head><body><main data-pagefind-body><h1>"
+            f"{html_lib.escape(title)}</h1>{searchable(body)}</main></body></html>")
 
 
 def searchable(body: str) -> str:
@@ -92,26 +150,3 @@ def _file(load, path: str) -> bytes:
     except (KeyError, ImportError, FileNotFoundError) as exc:
         raise BuildError(f"the search index could not be built again ({exc}); build with "
                          "`--no-cache`", "site.toml") from None
-
-
-def _pagefind(records: list[tuple[str, str, str]], lang: str) -> dict[str, bytes]:
-    """The search bundle for one small HTML page per post, through Pagefind's service mode
-    (pipes only: nothing is written to disk)."""
-    from pagefind.service import get_executable
-
-    from .pagefind_service import PagefindError, index_pages
-
-    binary = get_executable()
-    if binary is None:
-        raise FileNotFoundError("no Pagefind binary: the `pagefind[bin]` extra is missing")
-    language = lang.replace("_", "-").split("-")[0].lower()
-    pages = [("/" + url, f'<!doctype html><html lang="{language}"><head><title>'
-                         f"{html_lib.escape(title)}</title></head><body><main "
-                         f"data-pagefind-body><h1>{html_lib.escape(title)}</h1>{body}"
-                         "</main></body></html>") for url, title, body in records]
-    try:
-        files = index_pages(binary, pages, language)
-    except (PagefindError, OSError) as exc:
-        raise FileNotFoundError(f"Pagefind failed: {exc}") from None
-    return {"pagefind/" + path: files[path] for path in sorted(files)
-            if not Path(path).name.startswith(_UNUSED)}

@@ -22,7 +22,7 @@ from .slug import slug
 # URL prefixes the site itself needs, and what needs them (for the error message)
 RESERVED = {"assets/": "the theme's assets", "tags/": "the tag pages", "page/": "the index's "
             "pages", "archive/": "the archive", "search/": "the search page",
-            "pagefind/": "the search index"}
+            "pagefind/": "the search index", "pagefind-": "the search index"}
 RESERVED_FILES = ("index.html", "404.html", "feed.xml", "feed.json", "sitemap.xml", "robots.txt")
 
 

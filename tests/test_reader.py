@@ -257,7 +257,7 @@ def test_noop_rebuild_writes_nothing_and_does_not_reindex(reader, monkeypatch):
     def fail(*args):
         raise AssertionError("Pagefind ran on a no-op build")
 
-    monkeypatch.setattr(search, "_pagefind", fail)
+    monkeypatch.setattr(search, "index_groups", fail)
     again = assemble.build(reader[0])
     assert again.written == 0
 
@@ -332,3 +332,27 @@ def test_search_indexes_words_and_headings_without_formulas_or_markup():
             '<code>O(n)</code></h2>\n<p>Doubling.</p>')
     assert search.searchable(body) == ('<p>Some text &amp; more.</p><h2 id="growth">Growth '
                                        'O(n)</h2><p>Doubling.</p>')
+
+
+def test_an_edit_indexes_only_its_own_search_bundle(tmp_path, monkeypatch):
+    from engine import search
+
+    monkeypatch.setattr(search, "SHARD", 2)
+    root = tmp_path / "root"
+    shutil.copytree(SITES / "reader", root)
+    assemble.build(root)
+    indexed = []
+    real = search.index_groups
+
+    def spy(binary, groups, language):
+        indexed.extend([url for url, _ in group] for group in groups)
+        return real(binary, groups, language)
+
+    monkeypatch.setattr(search, "index_groups", spy)
+    post = root / "content" / "posts" / "cpp" / "index.md"
+    post.write_text(post.read_text() + "\nA new word: zeugma.\n")
+    assemble.build(root)
+    # bundles: [about, anim], [c-lang, cpp], [csharp]: only the second is indexed again
+    assert indexed == [["/c-lang/", "/cpp/"]]
+    assert (root / "site" / "pagefind-2" / "pagefind-entry.json").is_file()
+    assert not (root / "site" / "pagefind-1" / "pagefind-ui.js").exists()

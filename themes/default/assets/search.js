@@ -6,9 +6,14 @@
   var element = document.getElementById("search");
   if (!element || typeof PagefindUI === "undefined") return;
   var base = new URL("../", window.location.href).pathname;
+  // the index comes in bundles of a few dozen posts (an edit re-indexes one): merge the rest
+  var merged = (element.dataset.bundles || "").split(" ").filter(Boolean).map(function (path) {
+    return { bundlePath: new URL(path, window.location.href).pathname, baseUrl: base };
+  });
   new PagefindUI({
     element: "#search",
     baseUrl: base,
+    mergeIndex: merged,
     showSubResults: true,
     showImages: false,
     autofocus: true,
