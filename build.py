@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the site: `python build.py [build|serve|new|check] [options]`. Exit status 0 or 1."""
+"""Build the site: `python build.py [build|serve|new|check|init|import] [options]`. Exit status 0 or 1."""
 
 from __future__ import annotations
 
@@ -21,10 +21,15 @@ from engine.errors import BuildError, BuildFailed  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__)
     parser.add_argument("command", nargs="?", default="build",
-                        choices=("build", "serve", "new", "check"),
-                        help="build (default): write site/; serve: build, serve and rebuild on "
-                             "change; new: start a post; check: build everything, write nothing")
-    parser.add_argument("title", nargs="?", help="the new post's title (with `new`)")
+                        choices=("build", "serve", "new", "check", "init", "import"),
+                        help="build (default): write site/; serve: preview with drafts, reloading "
+                             "on change; new: start a post; check: build everything, write "
+                             "nothing; init: start a new site; import: bring posts from a "
+                             "Jekyll, Hugo, Gatsby or Pelican blog")
+    parser.add_argument("title", nargs="?", metavar="TITLE|DIR",
+                        help="the new post's title (with `new`); the folder to create the site "
+                             "in (with `init`, default --root); the old blog's folder (with "
+                             "`import`)")
     parser.add_argument("--root", type=Path, default=Path("."), help="the site folder (default .)")
     parser.add_argument("--out", type=Path, help="output folder (default ROOT/site)")
     parser.add_argument("--drafts", action="store_true", help="include posts with `draft: true`")
@@ -32,8 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--no-cache", action="store_true", help="ignore and keep no cache")
     parser.add_argument("--jobs", type=int, help="processes for rendering (default: all cores)")
-    parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default 8000)")
+    parser.add_argument("--port", type=int, default=8000,
+                        help="port for `serve` (default 8000; 0 picks a free one)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--from", dest="source_kind", default="auto",
+                        choices=("auto", "jekyll", "hugo", "gatsby", "pelican"),
+                        help="`import`: the old blog's generator (default: detected)")
+    parser.add_argument("--dry-run", action="store_true", help="`import`: write nothing, print the plan")
+    parser.add_argument("--force", action="store_true", help="`import`: overwrite existing posts")
     parser.add_argument("--debug", action="store_true",
                         help="show the full traceback of an internal error")
     args = parser.parse_args(argv)
@@ -61,6 +72,10 @@ def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         logger.addHandler(handler)
         logger.setLevel(logging.WARNING if args.quiet else logging.INFO)
 
+    if args.command == "init":
+        return run_init(args.title or args.root)
+    if not (args.root / "site.toml").is_file():
+        return no_site(args.root)
     if args.command == "new":
         if not args.title:
             parser.error("`new` needs a title: python build.py new \"My post\"")
@@ -71,13 +86,51 @@ def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return 1
         print(f"created {path}")
         return 0
+    if args.command == "import":
+        if not args.title:
+            parser.error("`import` needs the old blog's folder: python build.py import ../old-blog")
+        from engine.importer import cli
+        return cli.run(Path(args.title), args.root, args.source_kind, dry_run=args.dry_run,
+                       force=args.force, quiet=args.quiet)
     if args.command == "serve":
+        if args.out:
+            parser.error("`serve` builds into ROOT/.cache/preview, never into the deploy folder; "
+                         "drop --out")
         from engine import serve
-        return serve.run(args.root, args.out, port=args.port, drafts=True)
+        return serve.run(args.root, port=args.port, quiet=args.quiet, debug=args.debug)
     return run_build(args.root, args.out, drafts=args.drafts, future=args.future,
                      strict=args.strict,
                      use_cache=not args.no_cache, jobs=args.jobs, quiet=args.quiet,
-                     dry_run=args.command == "check")
+                     dry_run=args.command == "check", progress=not args.quiet)
+
+
+def no_site(root: Path) -> int:
+    """Every command but `init` needs a site; config's message says how to start one."""
+    from engine.config import load_config
+
+    try:
+        load_config(root.resolve())
+    except BuildFailed as failed:
+        for problem in failed.problems:
+            print(problem.format("error"), file=sys.stderr)
+    return 1
+
+
+def run_init(folder: Path) -> int:
+    from engine.init import InitRefused, init_site
+
+    try:
+        created, kept = init_site(Path(folder))
+    except InitRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in created:
+        print(f"created {Path(folder) / path}")
+    for path in kept:
+        print(f"kept {Path(folder) / path} (it exists; init overwrites nothing)")
+    root = "" if Path(folder) == Path(".") else f" --root {folder}"
+    print(f"next: python build.py serve{root}   (a preview with live reload)")
+    return 0
 
 
 def run_build(root: Path, out: Path | None, *, quiet: bool = False, **options) -> int:

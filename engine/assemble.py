@@ -18,6 +18,7 @@ from . import content, feeds, links, lock, pages, plan, plugin_host, templates, 
 from .cache import Cache, digest
 from .config import Config, key_line, load_config, table_key_line
 from .errors import BuildError, Problem, Report, source_line
+from .progress import bar
 from .rendered import Rendered
 from .version import code_version
 
@@ -47,7 +48,8 @@ class Summary:
 
 def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: bool = False,
           strict: bool = False, jobs: int | None = None, use_cache: bool = True,
-          dry_run: bool = False, now: dt.datetime | None = None) -> Summary:
+          dry_run: bool = False, now: dt.datetime | None = None,
+          progress: bool = False) -> Summary:
     """Build the site under `root` into `out` (default `root/site`). Raises BuildFailed.
 
     Drafts and posts dated after `now` (default: the clock) are left out unless `drafts` or
@@ -72,7 +74,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         site_plan = pages.plan_site(root, config, posts, report)
         report.raise_if_failed()
 
-        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, site_plan)
+        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, site_plan,
+                                                   progress)
         for info in infos:
             report.errors.extend(info.errors)
             report.warnings.extend(info.warnings)
@@ -85,14 +88,15 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
                                          robots, report), root, report)
         plan.check_tree(outputs, posts, report)
         report.raise_if_failed()
-        keep = set(outputs) if dry_run else write.unchanged(outputs, out, cache)
+        hashes = write.digests(outputs)
+        keep = set(outputs) if dry_run else write.unchanged(hashes, out, cache)
         plan.realize(outputs, keep, report)
         links.check(posts, infos, outputs, config, report)
         if strict and report.warnings:
             report.errors.extend(report.warnings)
             report.warnings.clear()
         report.raise_if_failed()
-        written = 0 if dry_run else write.site(outputs, out, cache, keep,
+        written = 0 if dry_run else write.site(outputs, hashes, out, cache, keep,
                                                default_out=root / "site")
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),
@@ -187,7 +191,8 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
     return render
 
 
-def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, site_plan):
+def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, site_plan,
+            progress: bool = False):
     """Render the posts whose source or code changed; the rest come from the cache.
 
     Returns (bodies, infos, formulas typeset, posts rendered).
@@ -202,6 +207,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     fresh_pages: dict[str, bytes] = {}
 
     def keep(n: int, result: Rendered, page: bytes | None, formulas: dict) -> None:
+        advance()
         key = keys[missing[n]]
         if page is not None:
             fresh_pages[key] = page
@@ -219,6 +225,8 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     if missing:  # the Markdown parser, KaTeX and the plugins load only when there is work
         from .render_pool import render_all
 
-        typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs, site_plan)
+        with bar(len(missing), "rendering", progress) as advance:
+            typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs,
+                                 site_plan)
     bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
     return bodies, [infos[k] for k in keys], typeset, len(missing)

@@ -44,6 +44,7 @@ class Cache:
         self.readonly = readonly
         self.hits = 0
         self.misses = 0
+        self.dropped = 0  # corrupt or foreign entries met: one warning for all, at close
         self._pending: dict[tuple[str, str], tuple[bytes, bytes]] = {}
         self._db: sqlite3.Connection | None = None
         if path is not None:
@@ -124,12 +125,12 @@ class Cache:
             return
         for key, stored, value in rows:
             if hashlib.sha256(value).digest() != stored:
-                log.warning("cache entry %s/%s is corrupt; rebuilding it", ns, key[:12])
+                self.dropped += 1
                 continue
             try:
                 yield key, codec.loads(value)
             except codec.CodecError:  # a foreign or old value is a miss, not a failure
-                log.warning("cache entry %s/%s does not load; rebuilding it", ns, key[:12])
+                self.dropped += 1
 
     def get(self, ns: str, key: str) -> object | None:
         return self.get_many(ns, [key]).get(key)
@@ -159,6 +160,10 @@ class Cache:
         self.put_many(ns, {key: value})
 
     def close(self) -> None:
+        if self.dropped and not self.readonly:
+            log.warning("warning: %d cache entries were corrupt or from another version; "
+                        "they were rebuilt", self.dropped)
+            self.dropped = 0
         self.flush()
         if self._db is not None:
             try:

@@ -46,8 +46,7 @@ def load_config(root: Path) -> Config:
     rel = "site.toml"
     if not path.is_file():
         raise BuildFailed([Problem(
-            f"no site settings found at `{path}`; create it with at least `title = \"My blog\"` "
-            "(or run `python build.py new` in a fresh folder)", rel)])
+            f"no site settings found at `{path}`; start a site with `python build.py init`, or give the site's folder with `--root DIR`", rel)])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")

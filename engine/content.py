@@ -157,6 +157,7 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     image = meta.get("image", "")
     if not isinstance(image, str):
         raise fail("image", f"`image` must be a file name beside the post, got {image!r}")
+    warnings.extend(_leftovers(body, body_line, text, rel))
     return Post(source=rel, kind=kind, title=str(title).strip(), url=url, body=body,
                 body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), date=date,
                 updated=updated, tags=tuple(dict.fromkeys(str(t).strip() for t in tags)),
@@ -176,6 +177,23 @@ def _plain(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
+
+
+def _leftovers(body: str, body_line: int, text: str, rel: str) -> list[Problem]:
+    """Template syntax of other generators left in the body would show as text: say where."""
+    if "{" not in body:
+        return []
+    from .importer.leftovers import scan
+
+    problems = []
+    for line0, found in scan(body):
+        line = body_line + line0
+        problems.append(Problem(
+            f"`{found}` is template syntax of another generator (Liquid, a Hugo shortcode or a "
+            "kramdown attribute list) and would show as text; convert it (see `python build.py "
+            "import`), or put it in backticks if it is meant literally", rel, line,
+            source_line(text, line)))
+    return problems
 
 
 def bundle_of(root: Path, index: Path, problems: list[Problem]) -> tuple[str, ...]:

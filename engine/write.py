@@ -25,21 +25,28 @@ _MANIFEST = "manifest"
 _MARK = "written by build.py; this file marks the folder beside it as its output\n"
 
 
-def unchanged(outputs: dict[str, Output], out: Path, cache: Cache) -> set[str]:
+def digests(outputs: dict[str, Output]) -> dict[str, str]:
+    """Each output's SHA-256, taken once, before anything is written: a source file saved
+    while the build writes is then seen as changed by the next build, never as current."""
+    return {path: digest_of(value) for path, value in outputs.items()}
+
+
+def unchanged(hashes: dict[str, str], out: Path, cache: Cache) -> set[str]:
     """The outputs whose previous file in `out` holds the same bytes (by the manifest of the
     last build, checked against the file's size and modification time)."""
     previous = cache.get(_MANIFEST, str(out)) or {}
     same = set()
-    for path, value in outputs.items():
+    for path, digest in hashes.items():
         entry = previous.get(path)
-        if entry is not None and entry[0] == digest_of(value) and _same_stat(out / path, entry):
+        if entry is not None and entry[0] == digest and _same_stat(out / path, entry):
             same.add(path)
     return same
 
 
-def site(outputs: dict[str, Output], out: Path, cache: Cache, keep: set[str], *,
-         default_out: Path) -> int:
-    """Make `out` hold exactly `outputs`; `keep` is `unchanged(...)`. Returns files written.
+def site(outputs: dict[str, Output], hashes: dict[str, str], out: Path, cache: Cache,
+         keep: set[str], *, default_out: Path) -> int:
+    """Make `out` hold exactly `outputs` (whose `digests` are `hashes`); `keep` is
+    `unchanged(...)`. Returns files written.
 
     A `Deferred` output must be in `keep` (its bytes were not made). Raises BuildFailed.
     """
@@ -75,7 +82,7 @@ def site(outputs: dict[str, Output], out: Path, cache: Cache, keep: set[str], *,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _mark(out)
-    _save_manifest(cache, key, out, {p: digest_of(v) for p, v in outputs.items()})
+    _save_manifest(cache, key, out, hashes)
     return written
 
 

@@ -44,3 +44,33 @@ def test_out_folder_is_recognised_without_the_cache(site_copy, tmp_path, capsys)
     assert build.main(["--root", str(root), "--out", str(out.parent / "other"), "-q"]) == 1
     assert "was not written by this generator" in capsys.readouterr().err
     assert (out.parent / "other" / "mine.txt").read_text() == "keep me"
+
+
+class _Terminal:
+    """A stand-in for a terminal on stderr."""
+
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_a_progress_bar_on_a_terminal_only(site_copy, monkeypatch, capsys):
+    from engine import progress
+
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    root = site_copy("basic")
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assemble.build(root, progress=True, jobs=1, use_cache=False)
+    assert "rendering" in terminal.text
+    monkeypatch.undo()
+    assert build.main(["--root", str(root), "--no-cache"]) == 0  # stderr is not a terminal here
+    assert "rendering" not in capsys.readouterr().err

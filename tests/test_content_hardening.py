@@ -116,3 +116,16 @@ def test_a_static_file_cannot_replace_the_feed(root):
     with pytest.raises(BuildFailed) as failed:
         assemble.build(root)
     assert failed.value.problems[0].path == "static/feed.xml"
+
+
+@pytest.mark.parametrize("line, construct", [
+    ("![plot]({{ site.baseurl }}/a.png)", "{{ site.baseurl }}"),
+    ('{% include image.html url="a.png" %}', "{% include image.html"),
+    ("{: .lead}", "{: .lead}"),
+    ('{{< figure src="a.png" >}}', "{{< figure"),
+])
+def test_template_syntax_of_other_generators_is_a_warning_at_its_line(root, line, construct):
+    path = post(root, text=f"---\ntitle: A\ndate: 2024-01-01\n---\n\nText.\n\n{line}\n\n"
+                           "`{{ in code }}` is fine.\n") / "index.md"
+    warnings = content.load_post(root, path).warnings
+    assert len(warnings) == 1 and warnings[0].line == 8 and construct in warnings[0].message

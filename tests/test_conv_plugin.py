@@ -67,34 +67,71 @@ def test_animation_markup_assets_and_escaping():
             "caption: 'A *first* <b>look</b> at $x \\star k$'\nalt: 'Quotes \" & <tags>'\n```\n")
     result = render(body)
     assert not result.errors and not result.warnings
-    names = sorted(result.assets)
-    assert len(names) == 2 and names[0].endswith(".gif") and names[1] == names[0][:-4] + ".png"
-    assert re.fullmatch(r"conv-[0-9a-f]{12}\.gif", names[0])
+    names = set(result.assets)
+    gif = next(n for n in names if re.fullmatch(r"conv-[0-9a-f]{12}\.gif", n))
+    base = gif[:-4]
+    assert names == {f"{base}{v}.{e}" for v in ("", "-dark", "-compact", "-compact-dark")
+                     for e in ("gif", "png")}
     html = result.html
-    assert html.startswith('<figure class="conv-figure"><div class="math-display"><math')
-    assert (f'<picture><source srcset="./{names[1]}" media="(prefers-reduced-motion: reduce)">'
-            f'<img src="./{names[0]}" width="') in html
-    assert 'alt="Quotes &quot; &amp; &lt;tags&gt;" loading="lazy" decoding="async"></picture>' in html
+    assert html.startswith('<figure class="conv-figure"><div class="math-display conv-equation">'
+                           '<span class="conv-eq-piece"><math')
+    picture = html[html.index("<picture>"):html.index("</picture>")]
+    media = re.findall(r'<source media="([^"]+)" srcset="\./([^"]+)"', picture)
+    # first match wins: narrow before wide, still before moving, dark before light
+    assert [name for _, name in media] == [
+        f"{base}-compact-dark.png", f"{base}-compact.png", f"{base}-compact-dark.gif",
+        f"{base}-compact.gif", f"{base}-dark.png", f"{base}.png", f"{base}-dark.gif"]
+    assert media[5][0] == "(prefers-reduced-motion: reduce)"
+    assert media[6][0] == "(prefers-color-scheme: dark)"
+    assert f'<img src="./{gif}" width="' in picture
+    assert f'data-feed-src="./{base}.png"' in picture
+    assert 'alt="Quotes &quot; &amp; &lt;tags&gt;"' in picture
     assert '<table class="conv-table"><tbody><tr><td>3</td><td>5</td><td>7</td></tr>' in html
     caption = html[html.index("<figcaption>"):html.index("</figcaption>")]
     assert "<em>first</em>" in caption and "&lt;b&gt;look&lt;/b&gt;" in caption
     assert "<math" in caption
-    im = Image.open(io.BytesIO(result.assets[names[0]]))
-    w, h = im.size
-    assert f'width="{w}" height="{h}"' in html
-    assert Image.open(io.BytesIO(result.assets[names[1]])).size == (w, h)
+    assert '<span class="conv-note">No padding, stride 1.</span>' in caption
+    for name in names:  # every variant's size is in the markup
+        w, h = Image.open(io.BytesIO(result.assets[name])).size
+        assert f'srcset="./{name}" width="{w}" height="{h}"' in picture or \
+            f'src="./{name}" width="{w}" height="{h}"' in picture
+
+
+def test_caption_footnotes_stay_in_the_caption_scope():
+    """Issue 11: a captioned block in a post with footnotes printed the post's list twice."""
+    body = ("Text[^1] and more.\n\n```conv\ninput: 1 2 3\nkernel: 1 1\nshow: table\n"
+            "caption: 'A caption^[inline note] here'\n```\n\n[^1]: The post's note.\n")
+    result = render(body)
+    assert not result.errors and not result.warnings
+    html = result.html
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), ids
+    assert html.count('class="footnotes-list"') == 2  # the caption's own, and the post's
+    caption = html[html.index("<figcaption>"):html.index("</figcaption>")]
+    assert "inline note" in caption and "The post's note" not in caption
+    assert html.count("The post's note") == 1
+
+
+def test_a_post_footnote_reference_in_a_caption_is_a_warning():
+    body = ("Text[^1].\n\n```conv\ninput: 1 2 3\nkernel: 1 1\nshow: table\n"
+            "caption: 'See [^1]'\n```\n\n[^1]: Note.\n")
+    result = render(body)
+    assert not result.errors
+    assert [w.line for w in result.warnings] == [5 + 6]
+    assert "inline footnote" in result.warnings[0].message
 
 
 def test_identical_hash_named_blocks_share_one_file():
     block = "```conv\ninput: 1 2 3\nkernel: 1 1\n```\n"
     result = render(block + "\nText.\n\n" + block)
-    assert not result.errors and len(result.assets) == 2
+    assert not result.errors and len(result.assets) == 4  # light and dark, gif and poster
 
 
 def test_equation_only_renders_no_files():
     result = render("```conv\ninput: 1 2 3\nkernel: 1 1\nshow: equation\n```\n")
     assert not result.errors and result.assets == {}
-    assert '<div class="math-display"><math' in result.html and "<img" not in result.html
+    assert '<div class="math-display conv-equation"><span class="conv-eq-piece"><math' in \
+        result.html and "<img" not in result.html
 
 
 def test_other_fences_are_untouched():
@@ -141,6 +178,29 @@ def test_seed_gifs_decode_loop_forever_with_fixed_timing(seed_site):
     assert conv[0] > conv[2] + 100, conv  # red window
     assert 'alt="Cross-correlation of a 5×5 input with a 3×3 kernel, no padding, stride 1, ' \
            'giving a 3×3 output"' in page
+
+
+def test_seed_dark_and_compact_variants(seed_site):
+    """Dark GIFs sit on the dark page's ground with light lines and text; compact ones fit a
+    360 px phone's column unscaled; every variant has the light one's frames and timing."""
+    folder = seed_site / "ConvNet-dont-do-Conv"
+    for gif in SEED_GIFS:
+        base = gif[:-4]
+        _, light, _ = gif_frames((folder / gif).read_bytes())
+        im, dark, durations = gif_frames((folder / f"{base}-dark.gif").read_bytes())
+        assert len(dark) == len(light) and set(durations) == {1000} and im.info["loop"] == 0
+        assert dark[0].shape == light[0].shape
+        assert tuple(dark[0][2, 2]) == (0x16, 0x18, 0x1C) and tuple(light[0][2, 2]) == (255,) * 3
+        cols, counts = np.unique(dark[0].reshape(-1, 3), axis=0, return_counts=True)
+        assert tuple(cols[counts.argmax()]) == (0x16, 0x18, 0x1C)  # the ground, not white
+        # the input cells keep their colour in both themes
+        assert (np.all(dark[0] == (38, 139, 210), axis=-1).sum()
+                == np.all(light[0] == (38, 139, 210), axis=-1).sum())
+        _, compact, _ = gif_frames((folder / f"{base}-compact.gif").read_bytes())
+        assert len(compact) == 9 and compact[0].shape[1] <= 328 < light[0].shape[1]
+        poster = np.array(Image.open(folder / f"{base}-compact-dark.png").convert("RGB"))
+        _, compact_dark, _ = gif_frames((folder / f"{base}-compact-dark.gif").read_bytes())
+        assert np.array_equal(poster, compact_dark[-1])
 
 
 def kernel_colour(frame: np.ndarray) -> tuple[int, int, int]:
@@ -199,8 +259,10 @@ def test_a_readonly_cache_hands_new_figures_back_to_the_parent():
     result = render(body, Cache(None, readonly=True))
     assert len(result.computed) == 1
     value = next(iter(result.computed.values()))
-    assert set(value) == {"gif", "png", "size", "frames"} and value["frames"] == 2
-    assert value["gif"] == result.assets[next(n for n in result.assets if n.endswith(".gif"))]
+    assert set(value) == {"files", "sizes", "frames", "legible", "compact_max"}
+    assert value["frames"] == 2 and set(value["files"]) == {"gif", "png", "dark-gif", "dark-png"}
+    assert value["files"]["gif"] == result.assets[
+        next(n for n in result.assets if n.endswith(".gif") and "-dark" not in n)]
 
 
 # --------------------------------------------------------------------------- the gallery
@@ -223,7 +285,8 @@ def test_gallery_reproduces_the_catalogue(seed_site):
     folder = next(p.parent for p in seed_site.rglob("index.html")
                   if (p.parent / "dilation.gif").exists())
     page = (folder / "index.html").read_text()
-    assert page.count('<figure class="conv-figure"><div class="math-display"><math') == 19
+    assert page.count('<figure class="conv-figure"><div class="math-display conv-equation">') \
+        == 23  # the 19 of the catalogue and 4 on exact numbers
     for name, n in CATALOGUE.items():
         im = Image.open(folder / f"{name}.gif")
         assert im.n_frames == n, name

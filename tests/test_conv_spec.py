@@ -112,3 +112,16 @@ def test_alt_text_states_the_computation():
         "Max pooling of a 5×5 input with a 3×3 window, padding 1, stride 2, giving a 3×3 output")
     spec, _ = specs.parse("input: 1 2 3\nkernel: 1 1\nalt: Mine\n")
     assert markup.alt_text(spec, trace_of(spec)) == "Mine"
+
+
+def test_alt_text_and_caption_say_how_same_padded_an_even_kernel():
+    spec, _ = specs.parse("input: |\n" + "  1 2 3 4\n" * 4 + "kernel: |\n  1 0\n  0 1\n"
+                          "padding: same\n")
+    trace = trace_of(spec)
+    assert markup.alt_text(spec, trace) == (
+        "Cross-correlation of a 4×4 input with a 2×2 kernel, same padding (0 top, 1 bottom, "
+        "0 left, 1 right), stride 1, giving a 4×4 output")
+    spec, _ = specs.parse("input: 1 2 3 4 5\nkernel: 1 0 1\npadding: same\ndilation: 2\n")
+    trace = trace_of(spec)
+    note = markup.caption_note(spec, trace, markup._notation(spec, trace))
+    assert note == "Same padding (2 on every side), stride 1, dilation 2."

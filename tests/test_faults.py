@@ -273,3 +273,23 @@ def test_any_sequence_of_edits_and_rebuilds_matches_a_clean_build(edits, tmp_pat
     assemble.build(root, clean, use_cache=False)
     assert files(root / "site") == files(clean)
     assert debris(root) == []
+
+
+def test_a_file_saved_while_the_build_writes_is_picked_up_by_the_next_build(
+        site_copy, monkeypatch):
+    root = site_copy("basic")
+    note = root / "static" / "note.txt"
+    note.write_text("old")
+    assemble.build(root)
+    note.write_text("new one")
+    original = write._swap
+
+    def swap_then_save(staging, out):
+        original(staging, out)
+        note.write_text("newest!")  # saved by the author just as the build finishes
+
+    monkeypatch.setattr(write, "_swap", swap_then_save)
+    assemble.build(root)
+    monkeypatch.setattr(write, "_swap", original)
+    assemble.build(root)
+    assert (root / "site" / "note.txt").read_text() == "newest!"

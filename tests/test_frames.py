@@ -8,14 +8,20 @@ import pytest
 from plugins.conv import frames
 from plugins.conv._canvas import mix
 from plugins.conv.core import steps
-from plugins.conv.frames import (AnimationLimitError, NullSink, check_limits, fmt, frame_plan,
+from plugins.conv.frames import (AnimationLimitError, NullSink, check_limits, frame_plan,
                                  frame_size, parse_color, render)
+from plugins.conv.numbers import Notation
 
 SEED_X = [[1, 2, 2, 1, 0], [3, 3, 3, 3, 0], [3, 0, 0, 2, 2], [0, 3, 0, 3, 3], [2, 2, 2, 3, 2]]
 SEED_K = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
 NUM_X = [[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]]
 NUM_K = [[0, 1, 2], [2, 2, 0], [0, 1, 2]]
 ROW_MAJOR_3x3 = [(r, c) for r in range(3) for c in range(3)]
+
+
+def results(trace):
+    n = Notation(trace)
+    return [n.result(i)[0] for i in range(len(trace.steps))]
 
 
 def plans_of(trace, style="numerical"):
@@ -62,15 +68,14 @@ def test_correlate_prints_weights_as_written(corr):
     last = plans[-1]  # window at rows 2..4, cols 2..4
     assert last.labels[0] == (2, 2, "0") and last.labels[-1] == (4, 4, "8")
     assert p.equation == "1·0 + 2·1 + 2·2 + 3·3 + 3·4 + 3·5 + 3·6 + 0·7 + 0·8 = 60"
-    assert [fmt(q.step.result) for q in plans] == ["60", "56", "52", "39", "61", "66", "54",
-                                                   "78", "82"]
+    assert results(corr) == ["60", "56", "52", "39", "61", "66", "54", "78", "82"]
 
 
 def test_convolve_prints_the_kernel_rotated(conv):
     plans = plans_of(conv)
     assert plans[0].labels == tuple((r, c, str(8 - 3 * r - c)) for r, c in ROW_MAJOR_3x3)
     assert plans[0].equation.endswith("= 76")
-    assert [fmt(q.step.result) for q in plans][-1] == "54"
+    assert results(conv)[-1] == "54"
 
 
 def test_pooling_prints_no_weights_and_its_own_equation():
@@ -78,7 +83,7 @@ def test_pooling_prints_no_weights_and_its_own_equation():
     assert len(mx) == 9 and all(p.labels == () for p in mx)
     assert mx[0].equation == "max(3, 3, 2, 0, 0, 1, 3, 1, 2) = 3"
     av = plans_of(steps(NUM_X, kernel_size=3, op="avg_pool", stride=1))
-    assert av[0].equation == "(3 + 3 + 2 + 0 + 0 + 1 + 3 + 1 + 2) / 9 = 1.67"
+    assert av[0].equation == "(3 + 3 + 2 + 0 + 0 + 1 + 3 + 1 + 2) / 9 ≈ 1.67"  # 15/9
     padded = plans_of(steps(NUM_X, kernel_size=3, op="max_pool", stride=2, padding=1))
     assert padded[0].equation.startswith("max(−∞, −∞, −∞, −∞, 3,")
 
@@ -87,7 +92,8 @@ def test_padding_stride_and_dilation_windows():
     p = plans_of(steps(NUM_X, NUM_K, op="correlate", padding=1, stride=2))
     assert len(p) == 9
     assert p[1].window[0] == (0, 2) and p[3].window[0] == (2, 0)  # stride 2 on the padded grid
-    assert [fmt(q.step.result) for q in p] == ["6", "17", "3", "8", "17", "13", "6", "4", "4"]
+    assert results(p[0].step and steps(NUM_X, NUM_K, op="correlate", padding=1, stride=2)) == \
+        ["6", "17", "3", "8", "17", "13", "6", "4", "4"]
     d = plans_of(steps(np.arange(49).reshape(7, 7), NUM_K, op="correlate", dilation=2))
     assert len(d) == 9
     assert d[0].window == tuple((r, c) for r in (0, 2, 4) for c in (0, 2, 4))
@@ -107,9 +113,15 @@ def test_arithmetic_plans_have_no_text(corr):
     assert p[4].window == plans_of(corr)[4].window
 
 
-def test_fmt():
-    assert [fmt(v) for v in (3, -2, 2.0, 1.6667, -0.5, float("-inf"), np.int64(7))] == \
-        ["3", "−2", "2", "1.67", "−0.5", "−∞", "7"]
+def test_float_traces_round_and_say_so():
+    """Without the block's exact operands (floats given to the core), a result that is not a
+    short decimal is rounded to 2 decimals and marked; integers stay exact."""
+    n = Notation(steps([[0.5, 1.25, -2.0]], [[1.0, 1.0]], op="correlate"))
+    assert [n.result(i) for i in range(2)] == [("1.75", False), ("−0.75", False)]
+    n = Notation(steps([[1, 2, 2]], [[1, 1]], op="correlate"))
+    assert n.result(0) == ("3", False)
+    n = Notation(steps([[1.0, 2.0, 2.0]], kernel_size=(1, 3), op="avg_pool", stride=1))
+    assert n.result(0) == ("1.67", True) and n.equation_pieces(0)[-1] == "≈ 1.67"
 
 
 # ------------------------------------------------------------------ colours, limits
@@ -151,7 +163,7 @@ def test_bad_style(corr):
 
 def _cell_pixel(frames_, fi, kind, r, c, dx=3, dy=3):
     """A pixel near the top-left corner inside a cell (away from text)."""
-    from plugins.conv._flat import layout
+    from plugins.conv._numerical import layout
 
     lay = layout(TRACES[id(frames_)])
     x, y = lay.in_xy(r, c) if kind == "in" else lay.out_xy(r, c)
@@ -201,7 +213,7 @@ def test_kernel_colour_differs_between_correlate_and_convolve(corr, conv, corr_f
 
 def test_weights_are_printed_in_the_window(corr, corr_frames):
     """The lower-right corner of a window cell holds ink (the weight); outside it does not."""
-    from plugins.conv._flat import CELL, layout
+    from plugins.conv._numerical import CELL, layout
 
     lay = layout(corr)
     rgb = corr_frames.rgb(0)
@@ -239,7 +251,7 @@ def test_every_op_renders(kw, style):
 
 def test_arithmetic_style_is_the_classic_look(corr, conv):
     """Default correlate: base02 at 40 % over the taps (#1A6998) and the output (#1C7676)."""
-    from plugins.conv._oblique import layout
+    from plugins.conv._arithmetic import layout
 
     lay = layout(corr)
     fr = render(corr, style="arithmetic")

@@ -83,7 +83,7 @@ def test_frame_timing_is_configurable_and_validated(seed):
 
 
 def test_kernel_colour_in_decoded_gifs(seed):
-    from plugins.conv._flat import layout
+    from plugins.conv._numerical import layout
 
     lay = layout(steps(SEED_X, SEED_K, op="correlate"))
     x, y = lay.in_xy(0, 0)

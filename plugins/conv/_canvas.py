@@ -112,11 +112,11 @@ class Canvas:
     string, which is much faster than a Text artist per label.
     """
 
-    def __init__(self, w: int, h: int) -> None:
+    def __init__(self, w: int, h: int, ground: str = "white") -> None:
         self.w, self.h = int(w), int(h)
         with matplotlib.rc_context(RC):
             self.fig = Figure(figsize=((self.w + 0.01) / DPI, (self.h + 0.01) / DPI), dpi=DPI,
-                              facecolor="white")
+                              facecolor=ground)
             self.canvas = FigureCanvasAgg(self.fig)
         self.transform = Affine2D().scale(1, -1).translate(0, self.fig.bbox.height)
         self.texts: list[tuple] = []

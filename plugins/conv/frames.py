@@ -3,6 +3,12 @@
     plan   = frame_plan(trace, "numerical")        # pure logic: what each frame shows
     frames = render(trace, style="numerical")      # -> Frames (shared palette + index arrays)
     render(trace, sink=NullSink())                 # plans only, no pixels (tests)
+    render(trace, notation=n, theme=DARK, compact=True)   # the block's numbers, dark, narrow
+
+`notation` (numbers.py) writes every number; without one, integers are exact and floats are
+rounded to 2 decimals and marked. `theme` is LIGHT (white ground) or DARK (the dark page's
+ground, light lines and text; the cell colours stay). `compact` stacks the output under the
+input (numerical style only), for narrow screens.
 
 Two styles:
 
@@ -11,7 +17,7 @@ Two styles:
   Each frame shades the kernel window in the kernel colour, prints each weight small in the
   lower-right of its cell, highlights the current output cell, shows the outputs computed so
   far, and writes the sum being computed under the grids (`1·0 + 2·1 + ... = 60`).
-- `arithmetic`: the oblique tiles of the classic figures (see `_oblique.py`).
+- `arithmetic`: the oblique tiles of the classic figures (see `_arithmetic.py`).
 
 How it is fast: matplotlib (Agg, object API, bundled DejaVu Sans) draws every layer a style
 needs *once*, stacked in one canvas: the background, the "window" look of every cell, the
@@ -27,6 +33,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .numbers import Notation
 from .trace import Step, Trace
 
 STYLES = ("numerical", "arithmetic")
@@ -52,6 +59,23 @@ DEFAULT_COLORS = {
     "avg_pool": "#0B3D91",
     "convolve": "#DC322F",
 }
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The colours that sit on the page's ground; cell fills are the same in every theme."""
+
+    name: str
+    ground: str      # background and padding cells
+    ink: str         # text on the ground
+    line: str        # grid lines and dashed outlines
+    empty: str       # output cell not computed yet
+    connector: str   # the arithmetic style's four thin lines
+
+
+LIGHT = Theme("light", WHITE, BLACK, BASE03, "#E4F3F1", BLACK)
+# the ground is the default theme's dark page background, so the figure sits on the page
+DARK = Theme("dark", "#16181C", "#E3E3DF", "#93A1A1", "#1F3A38", "#E3E3DF")
 
 
 class AnimationLimitError(ValueError):
@@ -145,52 +169,14 @@ class Frames:
         return (self.rgb(i) for i in range(len(self.indices)))
 
 
-# --------------------------------------------------------------------------- formatting
+# --------------------------------------------------------------------------- plans
 
 
-def fmt(v) -> str:
-    """A number as the figures print it: integers bare, others with at most 2 decimals."""
-    if isinstance(v, (int, np.integer)):
-        s = str(int(v))
-    else:
-        f = float(v)
-        if np.isinf(f):
-            s = "-∞" if f < 0 else "∞"
-        elif f.is_integer():
-            s = str(int(f))
-        else:
-            s = f"{f:.2f}".rstrip("0").rstrip(".")
-            if s in ("-0", ""):
-                s = "0"
-    return s.replace("-", "\u2212")
-
-
-def equation_pieces(trace: Trace, step: Step) -> list[str]:
-    """The equation of one step as pieces that may be wrapped between (joined with spaces)."""
-    vals = [fmt(v) for v in step.values]
-    res = fmt(step.result)
-    if trace.op == "max_pool":
-        pieces = [f"{v}," for v in vals]
-        pieces[0] = "max(" + pieces[0]
-        pieces[-1] = pieces[-1][:-1] + ")"
-        if len(vals) == 1:
-            pieces = [f"max({vals[0]})"]
-    elif trace.op == "avg_pool":
-        pieces = ["(" + vals[0]] + [f"+ {v}" for v in vals[1:]]
-        pieces[-1] += f") / {len(vals)}"
-    else:
-        terms = []
-        for v, w in zip(vals, (fmt(w) for w in step.weights)):
-            if w.startswith("\u2212"):
-                w = f"({w})"
-            terms.append(f"{v}·{w}")
-        pieces = [terms[0]] + [f"+ {t}" for t in terms[1:]]
-    return pieces + [f"= {res}"]
-
-
-def frame_plan(trace: Trace, style: str = "numerical") -> list[FramePlan]:
+def frame_plan(trace: Trace, style: str = "numerical",
+               notation: Notation | None = None) -> list[FramePlan]:
     """One plan per output cell, row-major: what each frame shows."""
     _check_style(style)
+    notation = notation or Notation(trace)
     plans = []
     filled: list[tuple[int, int]] = []
     numerical = style == "numerical"
@@ -200,8 +186,8 @@ def frame_plan(trace: Trace, style: str = "numerical") -> list[FramePlan]:
         window = tuple((int(r), int(c)) for r, c in st.taps)
         labels: tuple = ()
         if numerical and st.weights is not None:
-            labels = tuple((r, c, fmt(w)) for (r, c), w in zip(window, st.weights))
-        eq = " ".join(equation_pieces(trace, st)) if numerical else ""
+            labels = tuple((r, c, notation.weight(w)) for (r, c), w in zip(window, st.weights))
+        eq = " ".join(notation.equation_pieces(i)) if numerical else ""
         plans.append(FramePlan(i, st, out, window, labels, tuple(filled) if numerical else (), eq))
     return plans
 
@@ -238,22 +224,36 @@ def parse_color(color: str | None, op: str = "correlate") -> tuple[int, int, int
     return (round(r * 255), round(g * 255), round(b * 255))
 
 
-def frame_size(trace: Trace, style: str = "numerical") -> tuple[int, int]:
+def frame_size(trace: Trace, style: str = "numerical", notation: Notation | None = None,
+               compact: bool = False) -> tuple[int, int]:
     """(width, height) in pixels of every frame of the animation, without drawing it."""
     _check_style(style)
     if style == "numerical":
-        from ._flat import layout
+        from ._numerical import layout
 
-        return layout(trace).size
-    from ._oblique import layout as olayout
+        return layout(trace, notation or Notation(trace), compact).size
+    from ._arithmetic import layout as olayout
 
     return olayout(trace).size
 
 
-def check_limits(trace: Trace, style: str = "numerical") -> None:
+def legible_width(trace: Trace, style: str = "numerical", notation: Notation | None = None,
+                  compact: bool = False, smallest: float = 10.0) -> int:
+    """The narrowest width (px) the image may be shown at with every digit still `smallest`
+    px: its width for the smallest text drawn (0 for the arithmetic style, which has none)."""
+    if style != "numerical":
+        return 0
+    from ._numerical import layout
+
+    lay = layout(trace, notation or Notation(trace), compact)
+    return int(np.ceil(lay.width * min(1.0, smallest / lay.min_font)))
+
+
+def check_limits(trace: Trace, style: str = "numerical",
+                 notation: Notation | None = None) -> None:
     """Raise AnimationLimitError if the animation exceeds MAX_FRAMES or MAX_PIXELS."""
     n = len(trace.steps)
-    w, h = frame_size(trace, style)
+    w, h = frame_size(trace, style, notation)
     problems = []
     if n > MAX_FRAMES:
         oh, ow = np.shape(trace.output)
@@ -275,23 +275,28 @@ def _check_style(style: str) -> None:
 
 
 def render(trace: Trace, *, style: str = "numerical", color: str | None = None,
-           sink: FrameSink | None = None) -> Frames | None:
+           sink: FrameSink | None = None, notation: Notation | None = None,
+           theme: Theme = LIGHT, compact: bool = False) -> Frames | None:
     """Draw every frame of `trace`. Returns the Frames, or None for a sink that wants no pixels.
 
     With a sink, each frame is also passed to `sink.add(plan, rgb)` in order.
     """
-    plans = frame_plan(trace, style)
+    notation = notation or Notation(trace)
+    plans = frame_plan(trace, style, notation)
     rgb = parse_color(color, trace.op)
     if sink is not None and not getattr(sink, "wants_pixels", True):
         for p in plans:
             sink.add(p, None)
         return None
-    check_limits(trace, style)
+    check_limits(trace, style, notation)
     if style == "numerical":
-        from ._flat import draw
+        from ._numerical import draw
+
+        frames = draw(trace, plans, rgb, notation, theme, compact)
     else:
-        from ._oblique import draw
-    frames = draw(trace, plans, rgb)
+        from ._arithmetic import draw
+
+        frames = draw(trace, plans, rgb, theme)
     if sink is not None:
         for i, p in enumerate(plans):
             sink.add(p, frames.rgb(i))

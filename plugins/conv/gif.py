@@ -17,10 +17,7 @@ from PIL import Image
 
 from ._canvas import to_indices
 from .frames import Frames
-
-#: Shortest frame duration accepted: browsers clamp shorter GIF delays (10-20 ms) anyway.
-MIN_FRAME_MS = 20
-MAX_FRAME_MS = 60_000
+from .spec import MAX_FRAME_MS, MIN_FRAME_MS  # the block language's bounds
 
 
 def _as_frames(frames: Frames | Sequence[np.ndarray]) -> Frames:

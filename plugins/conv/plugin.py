@@ -15,7 +15,12 @@
     file: corr_example.gif        # else conv-<hash>.gif; the poster is the same name .png
     caption: "Cross-correlation, *no* padding"
     style: numerical              # or arithmetic; color: red; frame_ms: 1000
+    digits: 2                     # rounding of results with no short exact form (marked ≈)
     ```
+
+Numbers may be integers, decimals or fractions (`1/2`); results are exact where they can be.
+Each animation comes with a dark variant, posters for reduced motion and, for wide numerical
+grids, a stacked variant for phones.
 
 The grammar is in `spec.py`. Problems (bad keys and values, shapes the core refuses, an
 animation over the renderer's limits, two blocks claiming one file) are reported through the
@@ -30,9 +35,9 @@ from html import escape
 
 from markdown_it.rules_core import StateCore
 
-from .spec import MAX_FRAME_MS, MIN_FRAME_MS, STYLES
+from .spec import DEFAULT_FRAME_MS, DEFAULT_STYLE, MAX_FRAME_MS, MIN_FRAME_MS, STYLES
 
-DEFAULTS = {"style": "numerical", "frame_ms": 1000}
+DEFAULTS = {"style": DEFAULT_STYLE, "frame_ms": DEFAULT_FRAME_MS}
 
 
 def register(md, options: dict, services) -> None:

@@ -8,8 +8,8 @@ of the block as a whole). Parsing is strict: every unknown
 key, bad value and impossible shape is reported, and `spec` is None when there is any.
 Grammar (every key but `input` is optional):
 
-    input:           rows on lines, numbers separated by spaces or commas, or a YAML list
-                     of rows; one row (one line, or a flat list) is a 1-D signal when the
+    input:           rows on lines, numbers (integers, decimals, fractions such as 1/2)
+                     separated by spaces or commas, or a YAML list of rows; one row (one line, or a flat list) is a 1-D signal when the
                      kernel is one row too, else a 1 x n matrix
     kernel:          the same forms; for max_pool / avg_pool the window size: an int or
                      [rows, cols]. Required except for pooling, where it defaults to 2
@@ -25,6 +25,8 @@ Grammar (every key but `input` is optional):
     style:           numerical | arithmetic (default: site.toml `[conv] style`)
     color:           the kernel colour: '#rrggbb', '#rgb' or a matplotlib colour name
     frame_ms:        20..60000 milliseconds per frame (default: site.toml `[conv] frame_ms`)
+    digits:          0..10: decimals of a result that must be rounded (marked ≈); default:
+                     results exact (fractions if the author wrote one), 2 where they cannot be
 """
 
 from __future__ import annotations
@@ -45,8 +47,10 @@ OPS = ("correlate", "convolve", "transpose", "max_pool", "avg_pool")
 POOLS = ("max_pool", "avg_pool")
 SHOWS = ("equation", "animation", "table")
 STYLES = ("numerical", "arithmetic")
+DEFAULT_STYLE, DEFAULT_FRAME_MS = "numerical", 1000  # unless `[conv]` in site.toml says
 KEYS = ("input", "kernel", "op", "padding", "stride", "dilation", "output_padding", "show",
-        "file", "caption", "alt", "style", "color", "frame_ms")
+        "file", "caption", "alt", "style", "color", "frame_ms", "digits")
+MAX_DIGITS = 10
 MIN_FRAME_MS, MAX_FRAME_MS = 20, 60_000
 _FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.gif$")
 
@@ -65,15 +69,19 @@ class ConvSpec:
     file: str | None = None
     caption: str | None = None
     alt: str | None = None
-    style: str = "numerical"
+    style: str = DEFAULT_STYLE
     color: str | None = None
-    frame_ms: int = 1000
+    frame_ms: int = DEFAULT_FRAME_MS
+    digits: int | None = None
+    input_text: np.ndarray | None = field(default=None, compare=False, repr=False)  # as typed
+    kernel_text: np.ndarray | None = field(default=None, compare=False, repr=False)
     lines: dict = field(default_factory=dict, compare=False, repr=False)  # key -> body line
 
     def animation_params(self) -> dict:
         """Everything that determines the animation's pixels and timing, as plain JSON values."""
         return {
-            "input": _plain(self.input), "kernel": None if self.kernel is None else _plain(self.kernel),
+            "input": _plain(self.input_text), "digits": self.digits,
+            "kernel": None if self.kernel is None else _plain(self.kernel_text),
             "kernel_size": self.kernel_size, "op": self.op, "padding": self.padding,
             "stride": self.stride, "dilation": self.dilation,
             "output_padding": self.output_padding, "style": self.style, "color": self.color,
@@ -95,7 +103,7 @@ class ConvSpec:
 
 
 def _plain(arr: np.ndarray):
-    return arr.tolist()
+    return [_plain(a) for a in arr] if isinstance(arr, np.ndarray) and arr.ndim else str(arr)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -132,7 +140,7 @@ def _ints(value, n_allowed: tuple[int, ...], minimum: int):
     return None
 
 
-def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
+def parse(text: str, *, style: str = DEFAULT_STYLE, frame_ms: int = DEFAULT_FRAME_MS
           ) -> tuple[ConvSpec | None, list[SpecProblem]]:
     """Parse a `conv` body. `style` and `frame_ms` are the site's defaults."""
     data, root, bad = _load(text)
@@ -180,12 +188,12 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
         op = "correlate"
     pooling = op in POOLS
 
-    x = None
+    x = x_text = k_text = None
     if "input" not in data:
         problems.append(SpecProblem(-1, "`input` is required: the matrix the operation reads, "
                                        "e.g. `input: |` followed by rows like `1 2 0`"))
     else:
-        x = matrix("input", data["input"], nodes["input"], problems)
+        x, x_text = matrix("input", data["input"], nodes["input"], problems) or (None, None)
 
     kernel = kernel_size = None
     if pooling:
@@ -200,10 +208,12 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
         problems.append(SpecProblem(-1, f"`kernel` is required for `op: {op}`: its weights as "
                                        "rows, e.g. `kernel: |` followed by `0 1 2` lines"))
     else:
-        kernel = matrix("kernel", data["kernel"], nodes["kernel"], problems)
+        kernel, k_text = matrix("kernel", data["kernel"], nodes["kernel"], problems) \
+            or (None, None)
         if kernel is not None and x is not None and kernel.ndim != x.ndim:
             # one row beside a matrix is a 1 x n matrix
             x, kernel = np.atleast_2d(x), np.atleast_2d(kernel)
+            x_text, k_text = x_text.reshape(x.shape), k_text.reshape(kernel.shape)
 
     naxes = x.ndim if x is not None else 2
     pair = "[left, right]" if naxes == 1 else "[rows, cols]"
@@ -284,7 +294,7 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
     if style not in STYLES:
         bad_value("style", "numerical (flat grids with numbers) or arithmetic (the oblique tiles "
                            "of the classic figures)")
-        style = "numerical"
+        style = DEFAULT_STYLE
 
     color = data.get("color")
     if color is not None:
@@ -304,7 +314,14 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
             and MIN_FRAME_MS <= frame_ms <= MAX_FRAME_MS):
         bad_value("frame_ms", f"an integer number of milliseconds from {MIN_FRAME_MS} to "
                               f"{MAX_FRAME_MS}")
-        frame_ms = 1000
+        frame_ms = DEFAULT_FRAME_MS
+
+    digits = data.get("digits")
+    if digits is not None and not (isinstance(digits, int) and not isinstance(digits, bool)
+                                   and 0 <= digits <= MAX_DIGITS):
+        bad_value("digits", f"an integer from 0 to {MAX_DIGITS}: the decimals kept where a "
+                            "result must be rounded")
+        digits = None
 
     if problems or x is None:
         problems.sort(key=lambda p: p.line)
@@ -313,5 +330,5 @@ def parse(text: str, *, style: str = "numerical", frame_ms: int = 1000
         input=x, kernel=kernel, kernel_size=kernel_size, op=op, padding=padding, stride=stride,
         dilation=dilation, output_padding=output_padding, show=tuple(show), file=file,
         caption=texts["caption"], alt=texts["alt"], style=style, color=color,
-        frame_ms=frame_ms, lines=lines,
+        frame_ms=frame_ms, digits=digits, input_text=x_text, kernel_text=k_text, lines=lines,
     ), []
