@@ -26,6 +26,7 @@ GENERATOR = views.GENERATOR
 sort_newest_first = urls.sort_newest_first
 sort_key = urls.sort_key
 check_urls = urls.check_urls
+tag_url = urls.tag_url
 
 
 @dataclass(frozen=True)

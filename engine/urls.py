@@ -70,6 +70,11 @@ def tag_slug(name: str) -> str:
     return slug(name) or "tag-" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
+def tag_url(name: str) -> str:
+    """A tag's page, site-relative. Spellings that differ only in case share it."""
+    return f"tags/{tag_slug(name)}/"
+
+
 def plan_tags(posts: list[Post], root, report: Report) -> dict[str, Tag]:
     """Every tag name used -> its `Tag` (shared display name and URL). Problems go to `report`."""
     spellings: dict[str, Counter] = {}  # casefolded name -> spelling -> posts using it
@@ -83,7 +88,7 @@ def plan_tags(posts: list[Post], root, report: Report) -> dict[str, Tag]:
     for folded in sorted(spellings):
         counts = spellings[folded]
         shown = sorted(counts, key=lambda n: (-counts[n], n))[0]
-        tag = Tag(shown, f"tags/{tag_slug(shown)}/")
+        tag = Tag(shown, tag_url(shown))
         if tag.url in by_url:
             first, second = users[by_url[tag.url]][0], users[shown][0]
             line1 = _tags_line(root, first)[0]
