@@ -1,5 +1,5 @@
 """Markdown images beside a post: `width`/`height` read with Pillow (no layout shift),
-`loading="lazy"`, `decoding="async"`, and a title (`![alt](plot.png "Title")`) alone in its
+`loading="lazy"`, `decoding="async"`, and a title (`![alt](chart.png "Title")`) alone in its
 paragraph becomes a figure caption. Raw HTML `<img>` is the author's and is left alone.
 """
 

@@ -43,7 +43,9 @@ def open_page(site, serve, browser, tmp_path):
         page.problems = []
         page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.on("requestfailed", lambda r: page.problems.append("failed " + r.url))
+        # a navigation the test itself leaves (go_back) is aborted, not failed
+        page.on("requestfailed", lambda r: page.problems.append("failed " + r.url)
+                if "ERR_ABORTED" not in (r.failure or "") else None)
         page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}")
                 if r.status >= 400 else None)
         page.goto(base + url, wait_until="networkidle")
