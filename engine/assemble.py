@@ -186,7 +186,8 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
         from .formulas import FormulaStore
         from .markdown import render
 
-        return render(posts[i], config.math_dialect, FormulaStore(cache), config.plugins)
+        return render(posts[i], config.math_dialect, FormulaStore(cache), config.plugins,
+                      site_macros=config.math_macros)
 
     return render
 
@@ -199,7 +200,8 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     """
     version = code_version()
     plugins = config.plugins.fingerprint()
-    keys = [digest("post", version, p.source, p.digest, config.math_dialect, plugins)
+    keys = [digest("post", version, p.source, p.digest, config.math_dialect,
+                   config.math_macros, plugins)
             for p in posts]
     infos = cache.get_many("info", keys)
     missing = [i for i, k in enumerate(keys) if k not in infos]

@@ -13,7 +13,7 @@ from .errors import BuildError, BuildFailed, Problem, source_line
 from .plugin_host import PluginSet
 from .site_settings import KEYS as _READER_KEYS, ReaderSettings, load as _load_reader
 
-DIALECTS = ("auto", "modern", "legacy")
+DIALECTS = ("auto", "modern", "legacy", "kramdown", "mathjax")
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -24,6 +24,7 @@ class Config:
     lang: str = "en"
     theme: str = "default"
     math_dialect: str = "auto"
+    math_macros: tuple[tuple[str, str], ...] = ()
     feed_posts: int = 20
     plugins: PluginSet = field(default_factory=PluginSet)
     reader: ReaderSettings = field(default_factory=ReaderSettings)  # engine/site_settings.py
@@ -37,7 +38,7 @@ class Config:
 
 _KEYS = {"title", "description", "author", "base_url", "lang", "theme", "math", "feed_posts",
          "plugins"} | _READER_KEYS
-_MATH_KEYS = {"dialect"}
+_MATH_KEYS = {"dialect", "macros"}
 
 
 def load_config(root: Path) -> Config:
@@ -98,6 +99,7 @@ def load_config(root: Path) -> Config:
 
     math = data.get("math", {})
     dialect = "auto"
+    math_macros: tuple = ()
     if not isinstance(math, dict):
         bad("math", "`math` must be a table, e.g. `[math]` then `dialect = \"auto\"`")
     else:
@@ -106,6 +108,11 @@ def load_config(root: Path) -> Config:
         if dialect not in DIALECTS:
             bad("math.dialect", f"`math.dialect` must be one of {', '.join(DIALECTS)}, got {dialect!r}")
             dialect = "auto"
+        macros = math.get("macros", {})
+        if isinstance(macros, dict) and all(isinstance(v, str) for v in macros.values()):
+            math_macros = tuple(sorted(macros.items()))
+        else:
+            bad("math.macros", "`[math.macros]` maps names to TeX, e.g. `R = '\\mathbb{R}'`")
 
     plugins = _plugins(root, data, bad)
 
@@ -120,8 +127,8 @@ def load_config(root: Path) -> Config:
         raise BuildFailed(problems)
     return Config(root=root, title=title, description=string("description", ""),
                   author=string("author", ""), base_url=base_url, lang=string("lang", "en"),
-                  theme=theme, math_dialect=dialect, feed_posts=feed_posts, plugins=plugins,
-                  reader=reader)
+                  theme=theme, math_dialect=dialect, math_macros=math_macros, feed_posts=feed_posts,
+                  plugins=plugins, reader=reader)
 
 
 def _plugins(root: Path, data: dict, bad) -> PluginSet:

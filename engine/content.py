@@ -19,7 +19,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 MAX_FRONTMATTER = 64 * 1024
 KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math",
               "series", "toc", "image")
-_DIALECTS = ("auto", "modern", "legacy")
+_DIALECTS = ("auto", "modern", "legacy", "kramdown", "mathjax")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Post:
     draft: bool = False
     description: str = ""
     math_dialect: str = "auto"
+    math_macros: tuple[tuple[str, str], ...] = ()  # frontmatter `math: {macros: {...}}`
     bundle: tuple[str, ...] = ()  # files beside index.md, relative to its folder
     url_line: int = 1             # the `path` or `slug` line, for messages about the URL
     series: str = ""
@@ -147,7 +148,7 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     description = meta.get("description", "")
     if not isinstance(description, str):
         raise fail("description", f"`description` must be text, got {description!r}")
-    dialect = _dialect(meta.get("math", "auto"), fail)
+    dialect, macros = _dialect(meta.get("math", "auto"), fail)
     series = meta.get("series", "")
     if not isinstance(series, (str, int)) or isinstance(series, bool):
         raise fail("series", f"`series` must be the series' name, got {series!r}")
@@ -161,7 +162,7 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     return Post(source=rel, kind=kind, title=str(title).strip(), url=url, body=body,
                 body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), date=date,
                 updated=updated, tags=tuple(dict.fromkeys(str(t).strip() for t in tags)),
-                draft=draft, description=description.strip(), math_dialect=dialect,
+                draft=draft, description=description.strip(), math_dialect=dialect, math_macros=macros,
                 warnings=tuple(warnings),
                 url_line=_key_line(head, "path" if "path" in meta else "slug"),
                 series=str(series).strip(), toc=toc, image=image.strip(),
@@ -294,15 +295,20 @@ def _url(value, fail) -> str:
     return "/".join(parts) + "/"
 
 
-def _dialect(value, fail) -> str:
+def _dialect(value, fail) -> tuple[str, tuple[tuple[str, str], ...]]:
+    macros: dict = {}
     if isinstance(value, dict):
-        extra = sorted(set(value) - {"dialect"})
+        extra = sorted(set(value) - {"dialect", "macros"})
         if extra:
-            raise fail("math", f"unknown `math` option `{extra[0]}`; accepted: `dialect`")
+            raise fail("math", f"unknown `math` option `{extra[0]}`; accepted: `dialect`, `macros`")
+        macros = value.get("macros") or {}
+        if not isinstance(macros, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in macros.items()):
+            raise fail("math", "`math.macros` maps names to TeX, e.g. `macros: {R: '\\\\mathbb{R}'}`")
         value = value.get("dialect", "auto")
     if value not in _DIALECTS:
         raise fail("math", f"`math` dialect must be one of {', '.join(_DIALECTS)}, got {value!r}")
-    return value
+    return value, tuple(sorted(macros.items()))
 
 
 def _key_line(text: str, key: str) -> int:

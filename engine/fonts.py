@@ -30,6 +30,8 @@ import matplotlib
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from . import fontsizes
+
 __all__ = ["FONT_FAMILY", "FONT_PATH", "math_font_assets", "open_font", "source_font_path"]
 
 #: The family name style.css declares with @font-face and uses for ``math``.
@@ -37,6 +39,9 @@ FONT_FAMILY = "DejaVu Serif Math"
 
 #: Where the subset is written, relative to the site root (style.css says ``fonts/...``).
 FONT_PATH = "assets/fonts/dejavu-serif-math.woff"
+
+#: The math letters DejaVu lacks, from STIXGeneral (style.css: the same family, second face).
+ALPHANUMERICS_PATH = "assets/fonts/stix-math-alphanumerics.woff"
 
 # Inclusive code point ranges kept in the subset.
 UNICODE_RANGES: tuple[tuple[int, int], ...] = (
@@ -199,6 +204,10 @@ def _subset_woff() -> bytes:
     constants = font["MATH"].table.MathConstants
     for name, value in MATH_CONSTANTS.items():
         getattr(constants, name).Value = value
+    # DejaVu has no \overbrace and \underbrace: STIX's, from its 1000-unit em to ours
+    fontsizes.copy_scaled(font, subset.load_font(str(source_font_path(ALPHANUMERIC_FONT)),
+                                                 options, lazy=False), "⏞⏟", 2048 / 1000)
+    fontsizes.add_size_variants(font)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
@@ -211,13 +220,42 @@ def _subset_woff() -> bytes:
     return buf.getvalue()
 
 
-def math_font_assets() -> dict[str, bytes]:
-    """Return the math font subset as ``{site-relative path: WOFF bytes}``.
+# DejaVu has 170 of the 1,024 Mathematical Alphanumeric Symbols (𝐱 𝔼 𝖠...), yet a page needs
+# the others whenever a post says \mathcal, \mathfrak, \mathtt, \boldsymbol...; matplotlib's
+# STIXGeneral has 994. They go in a second, small font of the same family that browsers fetch
+# only for a page that shows one of them (style.css sizes them to DejaVu's cap height).
+ALPHANUMERIC_FONT = "STIXGeneral.ttf"
+ALPHANUMERIC_RANGES = ((0x1D400, 0x1D7FF), (0x2100, 0x214F))
 
-    The engine writes each entry under ``site/``; the default theme's style.css loads it
-    with ``url("fonts/dejavu-serif-math.woff")``. The bytes are deterministic.
+
+@functools.cache
+def _alphanumerics_woff() -> bytes:
+    have = open_font(_subset_woff()).getBestCmap()
+    options = _options()
+    options.layout_features = []  # letters only: no kerning or ligatures to keep
+    font = subset.load_font(str(source_font_path(ALPHANUMERIC_FONT)), options, lazy=False)
+    font.recalcTimestamp = False
+    theirs = font.getBestCmap()
+    unicodes = [cp for lo, hi in ALPHANUMERIC_RANGES for cp in range(lo, hi + 1)
+                if cp in theirs and cp not in have]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
+    font["head"].modified = font["head"].created
+    buf = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buf, reorderTables=True)
+    return buf.getvalue()
+
+
+def math_font_assets() -> dict[str, bytes]:
+    """Return the math font subsets as ``{site-relative path: WOFF bytes}``.
+
+    The engine writes each entry under ``site/``; the default theme's style.css loads them
+    with ``url("fonts/dejavu-serif-math.woff")`` and the alphanumerics' face after it. The
+    bytes are deterministic.
     """
-    return {FONT_PATH: _subset_woff()}
+    return {FONT_PATH: _subset_woff(), ALPHANUMERICS_PATH: _alphanumerics_woff()}
 
 
 def open_font(data: bytes) -> TTFont:
@@ -225,13 +263,16 @@ def open_font(data: bytes) -> TTFont:
     return TTFont(io.BytesIO(data), recalcTimestamp=False)
 
 
-SHIPPED = Path(__file__).resolve().parent.parent / "themes" / "default" / FONT_PATH
+THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+SHIPPED = THEME / FONT_PATH
 
 
 if __name__ == "__main__":
     # The default theme ships the subset, so a build never spends the second subsetting
     # takes; `python -m engine.fonts` regenerates it and tests/test_fonts.py checks that the
     # shipped file is exactly what this module makes from the pinned matplotlib.
-    SHIPPED.parent.mkdir(parents=True, exist_ok=True)
-    SHIPPED.write_bytes(math_font_assets()[FONT_PATH])
-    print(f"wrote {SHIPPED} ({SHIPPED.stat().st_size} bytes)")
+    for rel, data in math_font_assets().items():
+        target = THEME / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        print(f"wrote {target} ({len(data)} bytes)")

@@ -16,7 +16,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import codeblocks, math, summary
+from . import codeblocks, mathrender, summary
 from .content import Post
 from .errors import Problem, source_line
 from .formulas import FormulaStore
@@ -40,6 +40,7 @@ def parser(plugins: PluginSet = PluginSet()) -> MarkdownIt:
         .use(anchors_plugin, min_level=2, max_level=4, permalink=True, permalinkSymbol="#",
              permalinkBefore=True, permalinkSpace=False,
              slug_func=lambda text: slug(text, "section"))
+        .use(mathrender.math_plugin)
     )
     md.core.ruler.after("block", "nesting_guard", _nesting_guard)
     md.add_render_rule("math_inline", _render_math)
@@ -53,19 +54,20 @@ def parser(plugins: PluginSet = PluginSet()) -> MarkdownIt:
 
 
 def render(post: Post, site_dialect: str, formulas: FormulaStore,
-           plugins: PluginSet = PluginSet()) -> Rendered:
+           plugins: PluginSet = PluginSet(), site_macros=None) -> Rendered:
     """Render `post.body`. Errors and warnings carry the line in `post.source`."""
     md = parser(plugins)
     env: dict = {"source": post.source, "line0": post.body_line - 1, "body": post.body,
                  "errors": [], "warnings": [], "assets": {}, "formulas": formulas,
                  "refs": [], "computed": formulas.computed, "computed_new": {}}
+    mathrender.begin(post.math_dialect, site_dialect, post.body, env,
+                     {**dict(site_macros or {}), **dict(getattr(post, "math_macros", None) or {})})
     tokens = md.parse(post.body, env)
+    if mathrender.settle(tokens, env):  # `auto` chose a dialect with other delimiters
+        tokens = md.parse(post.body, env)
     _locate_inline(tokens)
-    dialect = post.math_dialect if post.math_dialect != "auto" else site_dialect
-    env["evidence"] = _legacy_evidence(tokens)
-    if dialect == "auto":
-        dialect = "legacy" if env["evidence"] else "modern"
-    env["dialect"] = dialect
+    mathrender.check_text(tokens, env, problem, _line)
+    dialect = env["dialect"]
     _collect_refs(tokens, env)
     html = md.renderer.render(tokens, md.options, env)
     text = _plain_text(tokens)
@@ -120,40 +122,8 @@ def _line(tok: Token) -> int:
     return tok.meta.get("line", 0) if tok.meta else 0
 
 
-def _legacy_evidence(tokens: list[Token]) -> tuple[int, str] | None:
-    for tok in _walk(tokens):
-        if tok.type.startswith("math_"):
-            evidence = math.legacy_evidence(tok.content)
-            if evidence:
-                return _line(tok) + (1 if tok.type == "math_block" else 0), evidence
-    return None
-
-
 def _render_math(self, tokens: list[Token], idx: int, options, env: dict) -> str:
-    tok = tokens[idx]
-    display = tok.type in ("math_block", "math_inline_double")
-    tex = tok.content.strip() if tok.type == "math_block" else tok.content
-    try:
-        result = env["formulas"].typeset(tex, display=display, dialect=env["dialect"])
-    except math.TexError as exc:
-        line = _line(tok) + (1 if tok.type == "math_block" else 0)
-        if exc.offset is not None and tok.type == "math_block":
-            line += tex.count("\n", 0, exc.offset)
-        hint = "fix the TeX (KaTeX 0.16 syntax)"
-        if env["dialect"] == "modern" and env.get("evidence"):
-            hint = ("this post's math looks Gatsby-era (it contains "
-                    f"`{env['evidence'][1]}`); add `math: legacy` to the frontmatter")
-        elif env["dialect"] == "legacy":
-            hint = ("fix the TeX; this post is read as legacy math, where Markdown escapes "
-                    "apply first (write `\\\\\\\\` for a row break), or set `math: modern`")
-        env["errors"].append(problem(env, line, f"bad TeX: {exc}; {hint}"))
-        return '<code class="math-error">' + _escape(tex) + "</code>"
-    for warning in result.warnings:
-        env["warnings"].append(problem(env, _line(tok), f"TeX: {warning}"))
-    if display:
-        tag = "div" if tok.type == "math_block" else "span"
-        return f'<{tag} class="math-display">{result.mathml}</{tag}>' + ("\n" if tag == "div" else "")
-    return result.mathml
+    return mathrender.render_math(tokens, idx, env, problem, _line)
 
 
 def _render_fence(self, tokens: list[Token], idx: int, options, env: dict) -> str:
@@ -178,7 +148,3 @@ def _collect_refs(tokens: list[Token], env: dict) -> None:
 
 def _plain_text(tokens: list[Token]) -> str:
     return " ".join(t.content for t in _walk(tokens) if t.type in ("text", "code_inline"))
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,9 +1,13 @@
-"""TeX -> MathML at build time through KaTeX (PyKaTeX), in two dialects.
+"""TeX -> MathML at build time through KaTeX (PyKaTeX), in four dialects.
 
 `modern` takes TeX verbatim (KaTeX 0.16 rules). `legacy` reads math the way Gatsby-era
 pipelines did: Markdown backslash escapes apply inside the formula first (`\\\\` is a row break,
 `\\*` is `*`, `\\{` is `\\{`), and `\\color{c}{x}` colours only `x` (KaTeX's
-`colorIsTextColor`). Everything about PyKaTeX, which is alpha, stays behind this module.
+`colorIsTextColor`). `kramdown` and `mathjax` take TeX verbatim as MathJax 2 did (its
+`\\color` too); they differ in the delimiters (engine/mathsyntax.py). In every dialect the
+TeX MathJax accepts and KaTeX refuses is rewritten first (engine/texfix.py) and KaTeX's MathML
+is fixed for MathML Core after (engine/mathml.py). PyKaTeX, which is alpha, stays behind
+this module.
 """
 
 from __future__ import annotations
@@ -13,14 +17,21 @@ from dataclasses import dataclass
 
 import pykatex
 
+from . import mathml, texfix
+
 KATEX_VERSION = "0.16.22"  # what pykatex 0.1.1 embeds; part of every cache key
-DIALECTS = ("modern", "legacy")
+DIALECTS = ("modern", "legacy", "kramdown", "mathjax")
+# MathJax 2's `\color{c}{x}` colours `x` only; KaTeX's (and LaTeX's) colours to the group's end
+_TEXT_COLOR = {"legacy", "kramdown", "mathjax"}
 
 # CommonMark: a backslash before any ASCII punctuation character is an escape.
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Sequences that only make sense once Markdown escapes are applied: a doubled row break,
-# an escaped brace after a row break, or `\*` (undefined in TeX, `align\*` in Gatsby posts).
-_LEGACY_EVIDENCE = re.compile(r"\\\\\\\\|\\\\[{}]|\\\*")
+# an escaped brace after a row break, `\*` (undefined in TeX, `align\*` in Gatsby posts),
+# `\_` before a script (`D\_{KL}`: TeX's `\_` is a literal underscore), or three
+# backslashes (`\\\` then a space or the line's end: Markdown's `\\` and `\ `).
+_LEGACY_EVIDENCE = re.compile(
+    r"\\\\\\\\|\\\\[{}]|\\\*|(?<![\\])\\_(?=[{\\]|[A-Za-z0-9](?![A-Za-z]))|(?<![\\])\\\\\\(?=\s|$)")
 _WRAPPER = re.compile(r'^<span class="katex">(.*)</span>$', re.S)
 _STRICT = "LaTeX-incompatible input and strict mode is set to 'error': "
 
@@ -28,9 +39,10 @@ _STRICT = "LaTeX-incompatible input and strict mode is set to 'error': "
 class TexError(ValueError):
     """KaTeX refused a formula. `offset` is the 0-based character in the TeX it points at."""
 
-    def __init__(self, message: str, offset: int | None = None):
+    def __init__(self, message: str, offset: int | None = None, line: int | None = None):
         super().__init__(message)
         self.offset = offset
+        self.line = line  # 0-based line of `offset` in the formula
 
 
 @dataclass(frozen=True)
@@ -54,29 +66,65 @@ def legacy_evidence(tex: str) -> str | None:
     return m.group(0) if m else None
 
 
-def typeset(tex: str, *, display: bool, dialect: str) -> Typeset:
-    """Render one formula to a `<math>` element. Raises TexError on TeX KaTeX cannot read.
+def prepare(tex: str, dialect: str) -> str:
+    """The TeX the author meant: legacy math had Markdown's escapes applied first."""
+    return legacy_unescape(tex) if dialect == "legacy" else tex
 
-    Strict-mode complaints (LaTeX-incompatible but renderable input) become warnings.
+
+def typeset(tex: str, *, display: bool, dialect: str, prefix: str = "") -> Typeset:
+    """Render one prepared formula to a `<math>` element; `prefix` holds the macros defined
+    before it. Raises TexError on TeX KaTeX cannot read, its offset in `tex`.
+
+    Strict-mode complaints (LaTeX-incompatible but renderable input) become warnings, and so
+    do the characters MathML Core cannot show in their math alphabet.
     """
-    source = legacy_unescape(tex) if dialect == "legacy" else tex
+    source, rewritten = texfix.rewrite(tex, display=display)
     options = dict(displayMode=display, output="mathml", throwOnError=True,
-                   colorIsTextColor=dialect == "legacy")
+                   colorIsTextColor=dialect in _TEXT_COLOR)
     warnings: tuple[str, ...] = ()
     try:
-        html = pykatex.renderToString(source, strict="error", **options)
+        html = pykatex.renderToString(prefix + source, strict="error", **options)
     except pykatex.ParseError as exc:
         message = _clean(str(exc))
         if not message.startswith(_STRICT):
-            raise TexError(message, _position(message)) from None
+            raise _error(message, len(prefix), source) from None
         warnings = (message.removeprefix(_STRICT),)
         try:
-            html = pykatex.renderToString(source, strict="ignore", **options)
+            html = pykatex.renderToString(prefix + source, strict="ignore", **options)
         except pykatex.ParseError as exc2:
-            message = _clean(str(exc2))
-            raise TexError(message, _position(message)) from None
+            raise _error(_clean(str(exc2)), len(prefix), source) from None
     m = _WRAPPER.match(html)
-    return Typeset(m.group(1) if m else html, warnings)
+    mathml_text = m.group(1) if m else html
+    if prefix or source != tex:  # show the author's TeX, not the macros and rewrites
+        mathml_text = _ANNOTATION.sub(lambda _: _ANNOTATION_OPEN + _escape(tex) + "</annotation>",
+                                      mathml_text, count=1)
+    fixed, notes = mathml.fix(mathml_text, numbers_shown=dialect in ("modern", "legacy"))
+    return Typeset(fixed, warnings + rewritten + notes)
+
+
+_ANNOTATION_OPEN = '<annotation encoding="application/x-tex">'
+_ANNOTATION = re.compile(re.escape(_ANNOTATION_OPEN) + r".*?</annotation>", re.S)
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#x27;"))
+
+
+def _error(message: str, shift: int, source: str) -> TexError:
+    """The error with its position in `source`, the formula without the macros before it."""
+    offset = _position(message)
+    if offset is not None and shift:
+        if offset < shift:
+            message += " (in a macro defined by an earlier formula of this post)"
+            offset = None
+        else:
+            offset -= shift
+            message = re.sub(r"at position (\d+)", f"at position {offset + 1}", message)
+    line = source.count("\n", 0, offset) if offset is not None else None
+    if offset is None and "end of input" in message:
+        line = source.rstrip().count("\n")  # an unclosed group: blame the formula's last line
+    return TexError(message, offset, line)
 
 
 def _clean(message: str) -> str:

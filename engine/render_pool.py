@@ -39,7 +39,8 @@ class _Renderer:
         self.theme = templates.Theme(config.root, config.theme)
 
     def render(self, post: Post) -> tuple[markdown.Rendered, bytes | None]:
-        result = markdown.render(post, self.config.math_dialect, self.store, self.config.plugins)
+        result = markdown.render(post, self.config.math_dialect, self.store, self.config.plugins,
+                                 site_macros=self.config.math_macros)
         if result.errors:
             return result, None
         try:

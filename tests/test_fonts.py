@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def data() -> bytes:
     assets = fonts.math_font_assets()
-    assert list(assets) == [fonts.FONT_PATH]
+    assert list(assets) == [fonts.FONT_PATH, fonts.ALPHANUMERICS_PATH]
     assert fonts.FONT_PATH.startswith("assets/fonts/") and fonts.FONT_PATH.endswith(".woff")
     return assets[fonts.FONT_PATH]
 
@@ -116,11 +116,15 @@ def test_every_math_construction_survives(
     # Characters copied from Sans bring their size variants (big ⋃, ∮, ⨁ ...) with them.
     theirs.update({k: v for k, v in _constructions(donor).items() if k[1] not in serif_cmap})
     assert ("V", ord("⋃")) in ours
-    assert ours.keys() == theirs.keys()
+    brackets = {("V", ord(c)) for c in fonts.fontsizes.BRACKETS} | {
+        ("H", ord(c)) for c in fonts.fontsizes.ACCENTS}
+    assert ours.keys() - theirs.keys() <= brackets  # ⟨ ⟩ ∥ ^ ~ gain constructions (below)
+    assert theirs.keys() <= ours.keys()
     for key, (variants, parts) in theirs.items():
         got_variants, got_parts = ours[key]
         # Glyph names may differ (the subset drops names); compare shape and measurements.
-        assert [m for _, m in got_variants] == [m for _, m in variants], key
+        if key not in brackets:
+            assert [m for _, m in got_variants] == [m for _, m in variants], key
         assert len(got_parts) == len(parts), key
         for glyph in [g for g, _ in got_variants] + list(got_parts):
             assert font["glyf"][glyph].numberOfContours != 0, (key, glyph)
@@ -179,3 +183,66 @@ def test_style_css_loads_this_font() -> None:
 def test_shipped_font_is_what_this_module_makes(data: bytes) -> None:
     # the theme ships the subset; regenerate with `python -m engine.fonts` after a change
     assert fonts.SHIPPED.read_bytes() == data
+
+
+@pytest.fixture(scope="module")
+def alphanumerics() -> TTFont:
+    return fonts.open_font(fonts.math_font_assets()[fonts.ALPHANUMERICS_PATH])
+
+
+def test_every_math_alphabet_letter_has_a_glyph(font: TTFont, alphanumerics: TTFont) -> None:
+    # \mathbf ... \mathtt, \boldsymbol as engine/alphabets.py writes them: the two faces of
+    # the family cover all but the characters STIXGeneral lacks too (bold digamma and so on)
+    from engine import alphabets
+    have = set(font.getBestCmap()) | set(alphanumerics.getBestCmap())
+    wanted = {ord(ch) for ch in alphabets.table().values()}
+    missing = sorted(chr(cp) for cp in wanted - have)
+    assert len(wanted) > 1000 and len(missing) <= 2, missing
+    for sample in "𝐱𝔼𝒩𝔤𝖠𝚃𝜽ℝℒℎ𝓛𝕜𝟙":
+        assert ord(sample) in have, sample
+
+
+def test_alphanumerics_face_holds_only_what_dejavu_lacks(font: TTFont,
+                                                          alphanumerics: TTFont) -> None:
+    ours = set(alphanumerics.getBestCmap())
+    assert len(ours) > 800
+    assert not ours & set(font.getBestCmap())
+    assert alphanumerics["head"].modified == alphanumerics["head"].created
+
+
+def test_shipped_alphanumerics_are_what_this_module_makes() -> None:
+    shipped = fonts.THEME / fonts.ALPHANUMERICS_PATH
+    assert shipped.read_bytes() == fonts.math_font_assets()[fonts.ALPHANUMERICS_PATH]
+    css = (ROOT / "themes/default/assets/style.css").read_text(encoding="utf-8")
+    assert f'url("{fonts.ALPHANUMERICS_PATH.removeprefix("assets/")}")' in css
+
+
+@pytest.mark.parametrize("char", fonts.fontsizes.BRACKETS)
+def test_brackets_have_sizes_between_the_glyph_and_the_assembly(font: TTFont, char: str) -> None:
+    from fontTools.pens.boundsPen import BoundsPen
+    variants, _ = _constructions(font)["V", ord(char)]
+    heights = [m for _, m in variants]
+    em = font["head"].unitsPerEm
+    assert len(variants) >= 5 and heights == sorted(heights)
+    assert heights[-1] >= 2.3 * em and heights[1] <= 1.2 * em
+    axis = font["MATH"].table.MathConstants.AxisHeight.Value
+    glyphs = font.getGlyphSet()
+    middles = []
+    for glyph, advance in variants:
+        pen = BoundsPen(glyphs)
+        glyphs[glyph].draw(pen)
+        assert abs((pen.bounds[3] - pen.bounds[1]) - advance) <= 2, (glyph, pen.bounds, advance)
+        middles.append((pen.bounds[1] + pen.bounds[3]) / 2 - axis)
+    # stretched about the axis: the middle stays where the plain glyph has it
+    assert max(middles) - min(middles) < 0.05 * em, middles
+
+
+def test_wide_accents_have_widths(font: TTFont) -> None:
+    em = font["head"].unitsPerEm
+    constructions = _constructions(font)
+    for char in "^~":
+        variants, _ = constructions["H", ord(char)]
+        widths = [m for _, m in variants]
+        assert len(widths) >= 6 and widths == sorted(widths) and widths[-1] >= 5 * em
+        for glyph, width in variants:
+            assert font["hmtx"][glyph][0] == width
