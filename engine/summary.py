@@ -21,6 +21,6 @@ def first_paragraph(tokens, limit: int = 200) -> str:
 def _text(tok) -> str:
     if tok.type in ("text", "code_inline"):
         return tok.content
-    if tok.type.startswith("math_"):
+    if tok.type.startswith("math_") and tok.content.strip():  # not the markers around them
         return tok.content.strip() if _PLAIN_MATH.fullmatch(tok.content.strip()) else "…"
     return " "
