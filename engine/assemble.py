@@ -71,18 +71,21 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         report.raise_if_failed()
         posts, skipped = _published(every, drafts, future, now or dt.datetime.now(dt.timezone.utc))
         posts = pages.sort_newest_first(posts)
-        pages.check_urls(posts, report)
+        site_plan = pages.plan_site(root, config, posts, report)
         report.raise_if_failed()
 
-        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, progress)
+        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, site_plan,
+                                                   progress)
         for info in infos:
             report.errors.extend(info.errors)
             report.warnings.extend(info.warnings)
         report.raise_if_failed()
 
         theme = templates.Theme(root, config.theme)
-        outputs = pages.render_site(root, config, theme, posts, infos, bodies, report)
-        plan.merge(outputs, feeds.render(config, theme, posts, infos, bodies, report), root, report)
+        outputs = pages.render_site(root, config, theme, posts, infos, bodies, site_plan, report)
+        robots = outputs.pop("robots.txt", None)  # the user's: the feeds module merges it
+        plan.merge(outputs, feeds.render(config, theme, posts, infos, bodies, site_plan, outputs,
+                                         robots, report), root, report)
         plan.check_tree(outputs, posts, report)
         report.raise_if_failed()
         hashes = write.digests(outputs)
@@ -189,7 +192,7 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
     return render
 
 
-def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None,
+def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, site_plan,
             progress: bool = False):
     """Render the posts whose source or code changed; the rest come from the cache.
 
@@ -225,6 +228,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None,
         from .render_pool import render_all
 
         with bar(len(missing), "rendering", progress) as advance:
-            typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs)
+            typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs,
+                                 site_plan)
     bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
     return bodies, [infos[k] for k in keys], typeset, len(missing)

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import plugin_host
 from .errors import BuildError, BuildFailed, Problem, source_line
 from .plugin_host import PluginSet
+from .site_settings import KEYS as _READER_KEYS, ReaderSettings, load as _load_reader
 
 DIALECTS = ("auto", "modern", "legacy", "kramdown", "mathjax")
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Config:
     math_macros: tuple[tuple[str, str], ...] = ()
     feed_posts: int = 20
     plugins: PluginSet = field(default_factory=PluginSet)
+    reader: ReaderSettings = field(default_factory=ReaderSettings)  # engine/site_settings.py
 
     @functools.cached_property
     def base_path(self) -> str:
@@ -36,7 +38,7 @@ class Config:
 
 
 _KEYS = {"title", "description", "author", "base_url", "lang", "theme", "math", "feed_posts",
-         "plugins"}
+         "plugins"} | _READER_KEYS
 _MATH_KEYS = {"dialect", "macros"}
 
 
@@ -120,11 +122,14 @@ def load_config(root: Path) -> Config:
         bad("feed_posts", f"`feed_posts` must be a positive integer, got {feed_posts!r}")
         feed_posts = 20
 
+    reader = _load_reader(data, bad, check_keys)
+
     if problems:
         raise BuildFailed(problems)
     return Config(root=root, title=title, description=string("description", ""),
                   author=string("author", ""), base_url=base_url, lang=string("lang", "en"),
-                  theme=theme, math_dialect=dialect, math_macros=math_macros, feed_posts=feed_posts, plugins=plugins)
+                  theme=theme, math_dialect=dialect, math_macros=math_macros, feed_posts=feed_posts,
+                  plugins=plugins, reader=reader)
 
 
 def _plugins(root: Path, data: dict, bad) -> PluginSet:
@@ -149,7 +154,7 @@ def _plugins(root: Path, data: dict, bad) -> PluginSet:
 def _key_line(text: str, key: str) -> int:
     m = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=", text, re.M)
     if m is None:
-        m = re.search(rf"^\s*\[{re.escape(key)}\]", text, re.M)
+        m = re.search(rf"^[ \t]*\[\[?{re.escape(key)}\]", text, re.M)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
 

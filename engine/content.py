@@ -18,7 +18,8 @@ _FENCE = re.compile(r"^---[ \t]*$", re.M)
 # the sitemap) may hold them, and no editor shows them
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 MAX_FRONTMATTER = 64 * 1024
-KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math")
+KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math",
+              "series", "toc", "image")
 _DIALECTS = ("auto", "modern", "legacy", "kramdown", "mathjax")
 
 
@@ -42,6 +43,10 @@ class Post:
     math_macros: tuple[tuple[str, str], ...] = ()  # frontmatter `math: {macros: {...}}`
     bundle: tuple[str, ...] = ()  # files beside index.md, relative to its folder
     url_line: int = 1             # the `path` or `slug` line, for messages about the URL
+    series: str = ""
+    toc: bool | None = None       # None: the site's `toc` setting
+    image: str = ""               # the social card image, relative to the post
+    extra: dict = field(default_factory=dict, compare=False)  # other keys, for templates
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
@@ -119,12 +124,15 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
         line = _key_line(head, key)
         return BuildError(message, rel, line, source_line(text, line))
 
-    for key in sorted(set(meta) - set(KNOWN_KEYS)):
-        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-        hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(KNOWN_KEYS)}"
-        line = _key_line(head, key)
-        warnings.append(Problem(f"unknown frontmatter key `{key}` is ignored; {hint}", rel, line,
-                                source_line(text, line)))
+    # Other keys reach templates as `extra`; one that looks like a misspelt known key is
+    # most likely a typo, so it is still reported.
+    for key in sorted(set(meta) - set(KNOWN_KEYS), key=str):
+        close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.8)
+        if close:
+            line = _key_line(head, str(key))
+            warnings.append(Problem(f"unknown frontmatter key `{key}` (passed to templates as "
+                                    f"`extra.{key}`); did you mean `{close[0]}`?", rel, line,
+                                    source_line(text, line)))
 
     title = meta.get("title")
     if title is None or (isinstance(title, str) and not title.strip()):
@@ -154,13 +162,35 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     if not isinstance(description, str):
         raise fail("description", f"`description` must be text, got {description!r}")
     dialect, macros = _dialect(meta.get("math", "auto"), fail)
+    series = meta.get("series", "")
+    if not isinstance(series, (str, int)) or isinstance(series, bool):
+        raise fail("series", f"`series` must be the series' name, got {series!r}")
+    toc = meta.get("toc")
+    if toc is not None and not isinstance(toc, bool):
+        raise fail("toc", f"`toc` must be true or false, got {toc!r}")
+    image = meta.get("image", "")
+    if not isinstance(image, str):
+        raise fail("image", f"`image` must be a file name beside the post, got {image!r}")
     warnings.extend(_leftovers(body, body_line, text, rel))
     return Post(source=rel, kind=kind, title=str(title).strip(), url=url, body=body,
                 body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), date=date,
                 updated=updated, tags=tuple(dict.fromkeys(str(t).strip() for t in tags)),
                 draft=draft, description=description.strip(), math_dialect=dialect, math_macros=macros,
                 warnings=tuple(warnings),
-                url_line=_key_line(head, "path" if "path" in meta else "slug"))
+                url_line=_key_line(head, "path" if "path" in meta else "slug"),
+                series=str(series).strip(), toc=toc, image=image.strip(),
+                extra={str(k): _plain(v) for k, v in meta.items() if k not in KNOWN_KEYS})
+
+
+def _plain(value):
+    """A frontmatter value as plain data for templates and the cache (dates as ISO text)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
 
 
 def _leftovers(body: str, body_line: int, text: str, rel: str) -> list[Problem]:

@@ -23,11 +23,20 @@ def _lexer(lang: str) -> Lexer | None:
         return None
 
 
-def code_block(code: str, lang: str) -> tuple[str, bool]:
-    """HTML for one fenced block, and whether `lang` was known (plain names count as known)."""
+def code_block(code: str, lang: str, hl_lines: tuple[int, ...] = (),
+               linenos: bool = False) -> tuple[str, bool]:
+    """HTML for one fenced block, and whether `lang` was known (plain names count as known).
+    `hl_lines` and `linenos` come from the info string (engine/codeblocks.py)."""
     lexer = None if lang.lower() in _PLAIN else _lexer(lang.lower())
+    if lexer is None and (hl_lines or linenos):
+        lexer = _lexer("text")
     if lexer is None:
         attr = f' data-lang="{html.escape(lang)}"' if lang else ""
         body = f'<div class="highlight"{attr}><pre><code>{html.escape(code, quote=False)}</code></pre></div>\n'
         return body, lang.lower() in _PLAIN
+    if hl_lines or linenos:
+        formatter = HtmlFormatter(cssclass="highlight", wrapcode=True, hl_lines=list(hl_lines),
+                                  linenos="table" if linenos else False)
+        known = lang.lower() in _PLAIN or _lexer(lang.lower()) is not None
+        return highlight(code, lexer, formatter), known
     return highlight(code, lexer, _FORMATTER), True

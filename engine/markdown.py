@@ -16,13 +16,14 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import highlight, mathrender
+from . import codeblocks, mathrender, summary
 from .content import Post
 from .errors import Problem, source_line
 from .formulas import FormulaStore
 from .plugin_host import PluginSet, register_all
 from .services import problem
 from .rendered import Ref, Rendered
+from .slug import slug
 
 MAX_NESTING = 50  # block quotes and lists deeper than this are cut by markdown-it: reported
 _HTML_REF = re.compile(r"""\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
@@ -37,7 +38,8 @@ def parser(plugins: PluginSet = PluginSet()) -> MarkdownIt:
         .use(footnote_plugin)
         .use(dollarmath_plugin, allow_labels=False, allow_digits=False, double_inline=True)
         .use(anchors_plugin, min_level=2, max_level=4, permalink=True, permalinkSymbol="#",
-             permalinkBefore=True, permalinkSpace=False)
+             permalinkBefore=True, permalinkSpace=False,
+             slug_func=lambda text: slug(text, "section"))
         .use(mathrender.math_plugin)
     )
     md.core.ruler.after("block", "nesting_guard", _nesting_guard)
@@ -70,7 +72,7 @@ def render(post: Post, site_dialect: str, formulas: FormulaStore,
     html = md.renderer.render(tokens, md.options, env)
     text = _plain_text(tokens)
     return Rendered(html=html, dialect=dialect, errors=env["errors"], warnings=env["warnings"],
-                    refs=env["refs"], assets=env["assets"], summary=_summary(tokens),
+                    refs=env["refs"], assets=env["assets"], summary=summary.first_paragraph(tokens),
                     words=len(text.split()), computed=env["computed_new"])
 
 
@@ -126,11 +128,8 @@ def _render_math(self, tokens: list[Token], idx: int, options, env: dict) -> str
 
 def _render_fence(self, tokens: list[Token], idx: int, options, env: dict) -> str:
     tok = tokens[idx]
-    lang = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else ""
-    html, known = highlight.code_block(tok.content, lang)
-    if not known:
-        env["warnings"].append(problem(env, _line(tok), f"unknown code language `{lang}`; "
-                                       "shown without highlighting (see `pygmentize -L lexers`)"))
+    html, problems = codeblocks.fence(tok.info.strip(), tok.content)
+    env["warnings"].extend(problem(env, _line(tok), message) for message in problems)
     return html
 
 
@@ -149,14 +148,3 @@ def _collect_refs(tokens: list[Token], env: dict) -> None:
 
 def _plain_text(tokens: list[Token]) -> str:
     return " ".join(t.content for t in _walk(tokens) if t.type in ("text", "code_inline"))
-
-
-def _summary(tokens: list[Token], limit: int = 200) -> str:
-    """The first paragraph's text, cut at a word boundary near `limit` characters."""
-    for i, tok in enumerate(tokens):
-        if tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open" and tok.children:
-            text = " ".join("".join(c.content if c.type in ("text", "code_inline", "math_inline")
-                                    else " " for c in tok.children).split())
-            if text:
-                return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
-    return ""

@@ -1,85 +1,82 @@
-"""Plans URLs and renders every page of the site through the theme. It returns values and
-writes nothing; `write.py` does that."""
+"""Renders every page of the site through the theme, from the URL plan (`urls.py`), the
+posts' navigation (`navigation.py`), their template values (`views.py`) and the listings
+(`listings.py`). It returns values and writes nothing; `write.py` does that.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from markupsafe import Markup
-
-from . import templates, tree
+from . import (i18n, image_variants, images, listings, navigation, search, templates, tree,
+               urls, views)
 from .cache import Cache, digest
 from .config import Config
 from .content import Post
-from .errors import BuildError, Problem, Report
+from .errors import BuildError, Problem, Report, source_line
 from .outputs import Deferred, Output
 from .rendered import PostInfo, Rendered
+from .site_settings import MenuItem
 
-GENERATOR = "conv-blog 0.1"
-_RESERVED = ("assets/", "tags/")
+# kept importable from here: other modules and tests name them as pages.*
+GENERATOR = views.GENERATOR
+sort_newest_first = urls.sort_newest_first
+sort_key = urls.sort_key
+check_urls = urls.check_urls
+tag_url = urls.tag_url
 
 
 @dataclass(frozen=True)
-class Tag:
-    name: str
-    url: str
+class SitePlan:
+    """What every page may show of the others, known before any post is rendered."""
+
+    tags: dict[str, urls.Tag]
+    navs: dict[str, navigation.Nav]
+    menu: tuple[MenuItem, ...]
+    search: bool  # a search page and its index (Pagefind needs at least one page to index)
+
+    def page_inputs(self, root: Path, post: Post) -> tuple:
+        """Everything besides the post itself that its page shows, for the page's key."""
+        return (self.navs.get(post.source), [self.tags.get(t) for t in post.tags], self.menu,
+                images.stamp(root / post.folder, post.bundle))
 
 
-def tag_url(name: str) -> str:
-    slug = re.sub(r"[^\w]+", "-", name.lower()).strip("-") or "tag"
-    return f"tags/{slug}/"
+def plan_site(root: Path, config: Config, posts: list[Post], report: Report) -> SitePlan:
+    """Check URLs, give every tag its URL, and link posts to each other."""
+    urls.check_urls(posts, report)
+    bad_lang = i18n.check(config.lang, root)
+    if bad_lang is not None:
+        report.error(bad_lang)
+    elif not i18n.has_labels(config.lang):
+        report.warn(i18n.missing_labels(config.lang, root))
+    tags = urls.plan_tags(posts, root, report)
+    navs = navigation.plan(posts, tags, config.reader.related)
+    search = config.reader.search and bool(posts)
+    menu = listings.menu(config, [p for p in posts if p.kind == "page"], search)
+    return SitePlan(tags, navs, menu, search)
 
 
-def sort_key(date: dt.datetime | None) -> dt.datetime:
-    if date is None:
-        return dt.datetime.min
-    if date.tzinfo is not None:
-        return date.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return date
-
-
-def sort_newest_first(posts: list[Post]) -> list[Post]:
-    blog = sorted((p for p in posts if p.kind == "post"), key=lambda p: p.source)
-    blog.sort(key=lambda p: sort_key(p.date), reverse=True)
-    return blog + sorted((p for p in posts if p.kind == "page"), key=lambda p: p.source)
-
-
-def check_urls(posts: list[Post], report: Report) -> None:
-    """Two sources with one URL, or a URL the site itself needs, is an error naming both."""
-    owners: dict[str, Post] = {}
-    for post in sorted(posts, key=lambda p: p.source):
-        line = post.url_line
-        if post.url.startswith(_RESERVED) or post.url == "":
-            owner = ("the index page" if post.url == "" else "the tag pages"
-                     if post.url.startswith("tags/") else "the theme's assets")
-            report.error(Problem(f"URL `/{post.url}` is reserved for {owner}; choose another "
-                                 "`path` or `slug`", post.source, line))
-        elif post.url in owners:
-            other = owners[post.url]
-            report.error(Problem(f"URL `/{post.url}` is also used by `{other.source}`; give one "
-                                 "of them a different `path` or `slug` in its frontmatter",
-                                 post.source, line))
-        else:
-            owners[post.url] = post
+def render_post_page(theme: templates.Theme, config: Config, post: Post, info: PostInfo,
+                     html: str, plan: SitePlan) -> bytes:
+    return views.render_post_page(theme, config, post, info, html, plan.tags,
+                                  plan.navs.get(post.source), plan.menu)
 
 
 def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[Post],
-                infos: list[PostInfo], bodies: "Bodies", report: Report) -> dict[str, Output]:
+                infos: list[PostInfo], bodies: "Bodies", plan: SitePlan,
+                report: Report) -> dict[str, Output]:
     """Every page, generated asset, copied bundle file, theme asset (the math font among
-    them) and static file.
+    them), static file and the search index.
 
     A page whose inputs are unchanged is not rendered: its digest comes from the cache and the
     writer links the previous file (or renders it, through `Deferred`, if it is gone).
     """
     out: dict[str, Output] = {}
 
-    def cached(name: str, url: str, key: str, render: Callable[[], bytes]) -> None:
+    def cached(url: str, key: str, render: Callable[[], bytes]) -> None:
         path = url + "index.html" if not url.endswith(".html") else url
         made = cached_output(bodies.cache, key, render, report)
         if made is not None:
@@ -89,36 +86,69 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
         prerendered = bodies.pages.get(bodies.keys[i])
         if prerendered is not None:
             return prerendered
-        return render_post_page(theme, config, posts[i], infos[i], bodies.get(i).html)
+        return render_post_page(theme, config, posts[i], infos[i], bodies.get(i).html, plan)
 
-    def listing(name: str, url: str, title: str, description: str, items: list, **extra):
+    def listing(page: listings.Listing) -> None:
         """A page listing posts: re-rendered only when what it shows has changed."""
-        shown = [(p.title, p.url, p.date_iso, p.date_human, p.summary, p.reading_minutes,
-                  tuple(t.name for t in p.tags)) for p in items]
-        cached(name, url, digest("listing", name, url, theme.fingerprint, repr(config), shown),
-               lambda: theme.render(name, page_context(config, name, url, title, description,
-                                                       posts=items, **extra)))
+        shown = [_shown(item) for item in page.items]
+        key = digest("listing", page.template, page.url, page.title, theme.fingerprint,
+                     repr(config), plan.menu, shown, repr(page.extra.get("pagination").__dict__
+                                            if page.extra.get("pagination") else None))
+        cached(page.url, key, lambda: theme.render(page.template, views.page_context(
+            config, page.template, page.url, page.title, page.description, menu=plan.menu,
+            posts=page.items, **page.extra)))
 
-    summaries = []
-    tags: dict[str, list] = {}
+    items = []
     for i, (post, info) in enumerate(zip(posts, infos)):
         _post_files(root, post, info, bodies, i, out, report)
-        cached("post.html", post.url, digest("page", bodies.keys[i], theme.fingerprint,
-                                             repr(config)), functools.partial(post_page, i))
+        cached(post.url, digest("page", bodies.keys[i], theme.fingerprint, repr(config),
+                                plan.page_inputs(root, post)), functools.partial(post_page, i))
+        if post.image and post.image not in post.bundle and post.image not in info.assets:
+            line, text = urls.frontmatter_line(root, post, "image")
+            report.warn(Problem(f"`image` names `{post.image}`, which is not beside the post; "
+                                "link previews use the post's first image instead",
+                                post.source, line, text))
         if post.kind == "post":
-            item = post_item(post, info)
-            summaries.append(item)
-            for tag in item.tags:
-                tags.setdefault(tag.name, []).append(item)
-    listing("index.html", "", config.title, config.description, summaries)
-    for name in sorted(tags):
-        tag = Tag(name, tag_url(name))
-        listing("tag.html", tag.url, f"Posts tagged “{name}”", "", tags[name], tag=tag)
-    cached("404.html", "404.html", digest("404", theme.fingerprint, repr(config)),
-           lambda: theme.render("404.html", page_context(config, "404.html", "404.html",
-                                                         "Page not found")))
+            items.append(views.post_item(config, post, info, plan.tags))
+    for page in listings.index_pages(config, items) + listings.tag_pages(config, items, plan.tags):
+        listing(page)
+    listing(listings.archive_page(config, items))
+    if plan.search:
+        listing(listings.search_page(config, [search.bundle_path(n)
+                                              for n in range(len(search.bundles(posts)))]))
+    cached("404.html", digest("404", theme.fingerprint, repr(config), plan.menu),
+           lambda: theme.render("404.html", views.page_context(
+               config, "404.html", "404.html", i18n.labels(config.lang)["not_found"],
+               menu=plan.menu)))
     _copied_files(root, theme, out, report)
+    _check_menu(root, plan.menu, out, report)
+    if plan.search:
+        out.update(search.index(config, posts, infos, bodies, report))
     return out
+
+
+def _check_menu(root: Path, menu: tuple[MenuItem, ...], out: dict[str, Output],
+                report: Report) -> None:
+    """A menu link to a page the site does not have is an error at its site.toml line."""
+    for item in menu:
+        path = item.url.split("#")[0].split("?")[0]
+        if item.external or path in out or path + "index.html" in out or path in (
+                "", "feed.xml", "feed.json", "sitemap.xml", "robots.txt"):
+            continue
+        text = (root / "site.toml").read_text(encoding="utf-8")
+        at = text.find(f'"{item.url}"')
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 0
+        report.error(Problem(f"menu entry `{item.name}` links to `{item.url}`, which the build "
+                             "does not produce; use the URL of a page (\"about/\") or a tag "
+                             "(\"tags/numpy/\")", "site.toml", line, source_line(text, line)))
+
+
+def _shown(item) -> tuple:
+    """What a listing shows of one entry (a post, or a plain tuple)."""
+    if isinstance(item, tuple):
+        return item
+    return (item.title, item.url, item.date_iso, item.summary, item.reading_minutes,
+            tuple(t.name for t in item.tags))
 
 
 def cached_output(cache: Cache, key: str, render: Callable[[], bytes],
@@ -149,12 +179,15 @@ def _post_files(root: Path, post: Post, info: PostInfo, bodies: "Bodies", i: int
                                  "a block of the post; rename one of them",
                                  post.source))
         out[post.url + name] = Deferred(sha, functools.partial(_asset, bodies, i, name))
+    out.update(image_variants.outputs(root / post.folder, post.url, post.bundle, bodies.cache))
 
 
 def _copied_files(root: Path, theme: templates.Theme, out: dict[str, Output],
                   report: Report) -> None:
     """The theme's assets (a site theme's override the default's) and `static/`; only what
-    `tree.files` lets through (no dot names, no links leaving their folder)."""
+    `tree.files` lets through (no dot names, no links leaving their folder).
+
+    `static/robots.txt` is the user's: the feeds module merges the sitemap line into it."""
     for theme_dir in reversed(theme.dirs):
         assets = theme_dir / "assets"
         boundary = root if tree.inside(theme_dir, root) else theme_dir
@@ -194,64 +227,3 @@ class Bodies:
             found = self.fresh[key] = self._render(i)
             self.cache.put("post", key, found)
         return found
-
-
-def page_context(config: Config, name: str, url: str, title: str, description: str = "",
-                 **extra) -> dict:
-    ctx = base_context(config, url, title, description)
-    ctx["root"] = "../" * url.count("/") if name != "404.html" else config.base_path
-    ctx.update(extra)
-    return ctx
-
-
-def render_post_page(theme: templates.Theme, config: Config, post: Post, info: PostInfo,
-                     html: str) -> bytes:
-    """The HTML page of one post or standalone page. Raises BuildError (template problems)."""
-    item = post_item(post, info, html)
-    name = "post.html" if post.kind == "post" else "page.html"
-    extra = {"post": item} if post.kind == "post" else {
-        "content": Values(title=post.title, body=Markup(item.body))}
-    ctx = page_context(config, name, post.url, post.title, post.description or item.summary,
-                       **extra)
-    return theme.render(name, ctx)
-
-
-def base_context(config: Config, url: str, title: str, description: str) -> dict:
-    full_title = title if title == config.title else f"{title} · {config.title}"
-    return {
-        "site": Values(title=config.title, description=config.description, author=config.author,
-                     base_url=config.base_url, lang=config.lang),
-        "page": Values(title=full_title, url=url, description=description,
-                     canonical=config.base_url + url if config.base_url else ""),
-        "feed_url": "feed.xml",
-        "generator": GENERATOR,
-    }
-
-
-def post_item(post: Post, info: PostInfo, html: str = "") -> "Values":
-    return Values(
-        title=post.title, url=post.url, date=post.date, date_iso=iso(post.date),
-        date_human=_human(post.date), updated=post.updated, updated_iso=iso(post.updated),
-        updated_human=_human(post.updated),
-        tags=[Tag(t, tag_url(t)) for t in post.tags], description=post.description,
-        summary=post.description or info.summary, body=Markup(html),
-        reading_minutes=max(1, round(info.words / 230)), source=post.source)
-
-
-class Values:
-    """Attribute access for template context values; unknown attributes are template errors."""
-
-    def __init__(self, **values):
-        self.__dict__.update(values)
-
-
-def iso(date: dt.datetime | None) -> str:
-    if date is None:
-        return ""
-    # A date without a zone is taken as UTC, so feeds always carry a valid timestamp.
-    text = date.isoformat() + ("Z" if date.tzinfo is None else "")
-    return text.replace("+00:00", "Z")
-
-
-def _human(date: dt.datetime | None) -> str:
-    return f"{date.day} {date:%B %Y}" if date else ""

@@ -32,8 +32,9 @@ Sink = Callable[[int, markdown.Rendered, "bytes | None", dict], None]
 class _Renderer:
     """Renders posts and their pages in one process, memoising formulas."""
 
-    def __init__(self, config: Config, cache: Cache | None):
+    def __init__(self, config: Config, cache: Cache | None, plan: "pages.SitePlan"):
         self.config = config
+        self.plan = plan
         self.store = FormulaStore(cache)
         self.theme = templates.Theme(config.root, config.theme)
 
@@ -44,7 +45,7 @@ class _Renderer:
             return result, None
         try:
             page = pages.render_post_page(self.theme, self.config, post, result.info(),
-                                          result.html)
+                                          result.html, self.plan)
         except BuildError:  # the parent renders it again and reports the error in its place
             page = None
         return result, page
@@ -56,12 +57,12 @@ class _Renderer:
 
 
 def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
-               jobs: int | None = None) -> int:
+               jobs: int | None = None, plan: "pages.SitePlan | None" = None) -> int:
     """Render `posts`, calling `sink` for each in order. Returns the formulas typeset."""
     jobs = jobs or os.cpu_count() or 1
     jobs = min(jobs, max(1, len(posts) // _MIN_PER_WORKER))
     if jobs <= 1:
-        renderer = _Renderer(config, cache)
+        renderer = _Renderer(config, cache, plan)
         for i, post in enumerate(posts):
             result, page = renderer.render(post)
             sink(i, result, page, renderer.take_formulas())
@@ -71,7 +72,7 @@ def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
     method = "fork" if sys.platform.startswith("linux") else None
     typeset = 0
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                             initializer=_init, initargs=(config, cache.path)) as pool:
+                             initializer=_init, initargs=(config, cache.path, plan)) as pool:
         for n, (results, formulas, count) in enumerate(pool.map(_render_chunk, chunks)):
             typeset += count
             for j, (result, page) in enumerate(results):
@@ -79,9 +80,9 @@ def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
     return typeset
 
 
-def _init(config: Config, cache_path: Path | None) -> None:
+def _init(config: Config, cache_path: Path | None, plan) -> None:
     global _worker
-    _worker = _Renderer(config, Cache(cache_path, readonly=True) if cache_path else None)
+    _worker = _Renderer(config, Cache(cache_path, readonly=True) if cache_path else None, plan)
 
 
 def _render_chunk(posts: list[Post]):

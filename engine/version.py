@@ -13,7 +13,7 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 _PACKAGES = ("markdown-it-py", "mdit-py-plugins", "pygments", "pykatex", "pillow", "jinja2",
-             "pyyaml", "msgpack")
+             "pyyaml", "msgpack", "babel", "python-slugify")
 
 
 @functools.cache

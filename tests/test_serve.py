@@ -134,7 +134,7 @@ def test_missing_pages_and_folders_are_404_with_the_script(server):
     _, base = server
     status, body = get(base + "no/such/page/")
     assert status == 404 and "Page not found" in body and livereload.EVENTS in body
-    status, body = get(base + "tags/")  # a folder without index.html is no listing
+    status, body = get(base + "assets/")  # a folder without index.html is no listing
     assert status == 404 and "Directory listing" not in body
 
 

@@ -1,0 +1,80 @@
+"""What a post links to besides itself: the older and newer post, related posts by shared
+tags, and the other parts of its series. Computed from frontmatter alone, before any post
+is rendered, so a page (and its cache key) knows all of it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .content import Post
+from .urls import Tag, sort_key
+
+# A tag on thousands of posts says little about any two of them; counting every pair would be
+# O(posts^2). Each post looks at this many posts of each of its tags, nearest in date first.
+_NEIGHBOURS_PER_TAG = 60
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Nav:
+    previous: Link | None = None      # the next older post
+    next: Link | None = None          # the next newer post
+    related: tuple[Link, ...] = ()
+    series: str = ""
+    series_posts: tuple[Link, ...] = ()  # oldest first
+    series_index: int = 0                # 1-based position of this post in its series
+
+
+def plan(posts: list[Post], tags: dict[str, Tag], related: int) -> dict[str, Nav]:
+    """Nav by post source, for posts (not pages). `posts` are newest first."""
+    blog = [p for p in posts if p.kind == "post"]
+    links = [Link(p.title, p.url) for p in blog]
+    by_tag: dict[str, list[int]] = {}
+    for i, post in enumerate(blog):
+        for url in dict.fromkeys(tags[t].url for t in post.tags if t in tags):
+            by_tag.setdefault(url, []).append(i)
+    series: dict[str, list[int]] = {}
+    for i, post in enumerate(blog):
+        if post.series:
+            series.setdefault(post.series, []).append(i)
+    for members in series.values():
+        members.sort(key=lambda i: (sort_key(blog[i].date), blog[i].source))
+    navs = {}
+    for i, post in enumerate(blog):
+        members = series.get(post.series, [])
+        navs[post.source] = Nav(
+            previous=links[i + 1] if i + 1 < len(blog) else None,
+            next=links[i - 1] if i > 0 else None,
+            related=tuple(links[j] for j in _related(i, blog, tags, by_tag, related)),
+            series=post.series, series_posts=tuple(links[j] for j in members),
+            series_index=members.index(i) + 1 if members else 0)
+    return navs
+
+
+def _related(i: int, blog: list[Post], tags: dict[str, Tag], by_tag: dict[str, list[int]],
+             count: int) -> list[int]:
+    """The `count` posts sharing most tags with post i; ties go to the nearest in date."""
+    if not count:
+        return []
+    shared: Counter = Counter()
+    for url in dict.fromkeys(tags[t].url for t in blog[i].tags if t in tags):
+        members = by_tag[url]
+        at = _position(members, i)
+        lo = max(0, at - _NEIGHBOURS_PER_TAG // 2)
+        for j in members[lo:lo + _NEIGHBOURS_PER_TAG]:
+            if j != i:
+                shared[j] += 1
+    return sorted(shared, key=lambda j: (-shared[j], abs(j - i), j))[:count]
+
+
+def _position(members: list[int], i: int) -> int:
+    import bisect
+
+    return bisect.bisect_left(members, i)
