@@ -62,9 +62,10 @@ def site(outputs: dict[str, Output], hashes: dict[str, str], out: Path, cache: C
     assert not missing, f"outputs planned without bytes: {missing[:3]}"
     spare = spare_path(out)
     known = cache.get(_SPARE, key) if spare.is_dir() and cache.path is not None else None
-    # from here until the exchange the spare is in no known state: forget it first, so a
-    # kill makes the next build start it afresh instead of trusting it
+    # from here until both manifests are saved again, neither folder is in a state the cache
+    # describes: forget them first, so a kill makes the next build trust neither
     cache.forget(_SPARE, key)
+    cache.forget(_MANIFEST, key)
     try:
         if known is None:
             shutil.rmtree(spare, ignore_errors=True)
@@ -87,6 +88,7 @@ def site(outputs: dict[str, Output], hashes: dict[str, str], out: Path, cache: C
             shutil.rmtree(spare, ignore_errors=True)
         else:
             cache.put(_SPARE, key, previous)
+    cache.flush()
     return written
 
 
