@@ -18,6 +18,8 @@ _FENCE = re.compile(r"^---[ \t]*$", re.M)
 # the sitemap) may hold them, and no editor shows them
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 MAX_FRONTMATTER = 64 * 1024
+# what Liquid, Hugo shortcodes and kramdown attribute lists look like, anywhere in the text
+_TEMPLATE_HINT = re.compile(r"\{%-?\s*\w|\{\{[<%]|\{\{-?\s*[\w.'\"]+[^{}\n]*?\}\}|\{:")
 KNOWN_KEYS = ("title", "date", "path", "slug", "tags", "draft", "description", "updated", "math",
               "series", "toc", "image")
 _DIALECTS = ("auto", "modern", "legacy", "kramdown", "mathjax")
@@ -195,7 +197,7 @@ def _plain(value):
 
 def _leftovers(body: str, body_line: int, text: str, rel: str) -> list[Problem]:
     """Template syntax of other generators left in the body would show as text: say where."""
-    if "{" not in body:
+    if not _TEMPLATE_HINT.search(body):  # the scan parses the Markdown: only when worth it
         return []
     from .importer.leftovers import scan
 
