@@ -81,7 +81,7 @@ def test_noop_rebuild_writes_nothing_and_edit_matches_clean_build(site_copy, tmp
     edited = assemble.build(root)
     assert 0 < edited.written < first.files
     assert edited.formulas_typeset == 1
-    assemble.build(root, tmp_path / "clean", use_cache=False)
+    assemble.build(root, tmp_path / "clean")  # a fresh folder (the cache only saves work)
     assert files(root / "site") == files(tmp_path / "clean")
 
 
@@ -163,7 +163,7 @@ def test_removed_post_disappears_from_the_site(site_copy, tmp_path):
     (extra.parent / "data.csv").unlink()
     assemble.build(root)
     assert not (root / "site" / "extra").exists()
-    assemble.build(root, tmp_path / "clean", use_cache=False)
+    assemble.build(root, tmp_path / "clean")  # a fresh folder (the cache only saves work)
     assert files(root / "site") == files(tmp_path / "clean")
 
 
