@@ -71,7 +71,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         report.raise_if_failed()
         posts, skipped = _published(every, drafts, future, now or dt.datetime.now(dt.timezone.utc))
         posts = pages.sort_newest_first(posts)
-        site_plan = pages.plan_site(root, config, posts, report)
+        site_plan = pages.plan_site(root, config, posts, report, cache)
         report.raise_if_failed()
 
         bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, site_plan,

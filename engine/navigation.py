@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from .cache import digest
 from .content import Post
 from .urls import Tag, sort_key
 
@@ -32,8 +33,11 @@ class Nav:
     series_index: int = 0                # 1-based position of this post in its series
 
 
-def plan(posts: list[Post], tags: dict[str, Tag], related: int) -> dict[str, Nav]:
-    """Nav by post source, for posts (not pages). `posts` are newest first."""
+def plan(posts: list[Post], tags: dict[str, Tag], related: int, cache=None) -> dict[str, Nav]:
+    """Nav by post source, for posts (not pages). `posts` are newest first.
+
+    The related posts, the only costly part, come from `cache` when no post's URL or tags
+    changed."""
     blog = [p for p in posts if p.kind == "post"]
     links = [Link(p.title, p.url) for p in blog]
     by_tag: dict[str, list[int]] = {}
@@ -46,13 +50,20 @@ def plan(posts: list[Post], tags: dict[str, Tag], related: int) -> dict[str, Nav
             series.setdefault(post.series, []).append(i)
     for members in series.values():
         members.sort(key=lambda i: (sort_key(blog[i].date), blog[i].source))
+    key = digest("related", related, [(p.url, tuple(tags[t].url for t in p.tags if t in tags))
+                                      for p in blog])
+    near = cache.get("related", key) if cache is not None else None
+    if near is None:
+        near = [_related(i, blog, tags, by_tag, related) for i in range(len(blog))]
+        if cache is not None:
+            cache.put("related", key, near)
     navs = {}
     for i, post in enumerate(blog):
         members = series.get(post.series, [])
         navs[post.source] = Nav(
             previous=links[i + 1] if i + 1 < len(blog) else None,
             next=links[i - 1] if i > 0 else None,
-            related=tuple(links[j] for j in _related(i, blog, tags, by_tag, related)),
+            related=tuple(links[j] for j in near[i]),
             series=post.series, series_posts=tuple(links[j] for j in members),
             series_index=members.index(i) + 1 if members else 0)
     return navs

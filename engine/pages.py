@@ -44,7 +44,8 @@ class SitePlan:
                 images.stamp(root / post.folder, post.bundle))
 
 
-def plan_site(root: Path, config: Config, posts: list[Post], report: Report) -> SitePlan:
+def plan_site(root: Path, config: Config, posts: list[Post], report: Report,
+              cache=None) -> SitePlan:
     """Check URLs, give every tag its URL, and link posts to each other."""
     urls.check_urls(posts, report)
     bad_lang = i18n.check(config.lang, root)
@@ -53,7 +54,7 @@ def plan_site(root: Path, config: Config, posts: list[Post], report: Report) -> 
     elif not i18n.has_labels(config.lang):
         report.warn(i18n.missing_labels(config.lang, root))
     tags = urls.plan_tags(posts, root, report)
-    navs = navigation.plan(posts, tags, config.reader.related)
+    navs = navigation.plan(posts, tags, config.reader.related, cache)
     search = config.reader.search and bool(posts)
     menu = listings.menu(config, [p for p in posts if p.kind == "page"], search)
     return SitePlan(tags, navs, menu, search)
