@@ -18,6 +18,7 @@ from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report, source_line
 from .outputs import Deferred, Output
+from .plan import merge
 from .rendered import PostInfo, Rendered
 from .site_settings import MenuItem
 
@@ -124,7 +125,7 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     _copied_files(root, theme, out, report)
     _check_menu(root, plan.menu, out, report)
     if plan.search:
-        out.update(search.index(config, posts, infos, bodies, report))
+        merge(out, search.index(config, posts, infos, bodies, report), root, report)
     return out
 
 
@@ -195,12 +196,14 @@ def _copied_files(root: Path, theme: templates.Theme, out: dict[str, Output],
         for path in tree.files(assets, boundary, root, report.errors):
             out["assets/" + path.relative_to(assets).as_posix()] = path
     static = root / "static"
+    claimed = {}
     for path in tree.files(static, root, root, report.errors):
         rel = path.relative_to(static).as_posix()
-        if rel in out and not rel.startswith("assets/"):
-            report.error(Problem(f"`static/{rel}` would overwrite a generated page; "
-                                 "rename or remove it", f"static/{rel}"))
-        out[rel] = path
+        if rel.startswith("assets/"):  # the site's own asset takes the theme's place
+            out[rel] = path
+        else:
+            claimed[rel] = path
+    merge(out, claimed, root, report)  # anything else the site generates is not replaced
 
 
 def _asset(bodies: "Bodies", i: int, name: str) -> bytes:

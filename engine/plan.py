@@ -22,9 +22,11 @@ def merge(outputs: dict[str, Output], more: dict[str, Output], root: Path,
         if path not in outputs:
             outputs[path] = value
             continue
-        owner = outputs[path]
-        if isinstance(owner, Path) and owner.is_relative_to(root):
-            rel = owner.relative_to(root).as_posix()
+        # name the author's own file, whichever side it is on
+        mine = next((v for v in (outputs[path], value)
+                     if isinstance(v, Path) and v.is_relative_to(root)), None)
+        if mine is not None:
+            rel = mine.relative_to(root).as_posix()
             report.error(Problem(f"`{rel}` would replace the generated `{path}`; rename or "
                                  "remove it", rel))
         else:

@@ -129,3 +129,14 @@ def test_template_syntax_of_other_generators_is_a_warning_at_its_line(root, line
                            "`{{ in code }}` is fine.\n") / "index.md"
     warnings = content.load_post(root, path).warnings
     assert len(warnings) == 1 and warnings[0].line == 8 and construct in warnings[0].message
+
+
+@pytest.mark.parametrize("rel", ["a/index.html", "pagefind/pagefind.js"])
+def test_a_static_file_cannot_replace_a_page_or_the_search_index(root, rel):
+    post(root)
+    (root / "static" / rel).parent.mkdir(parents=True)
+    (root / "static" / rel).write_text("mine")
+    with pytest.raises(BuildFailed) as failed:
+        assemble.build(root)
+    assert failed.value.problems[0].format().startswith(
+        f"static/{rel}: error: `static/{rel}` would replace the generated `{rel}`")
