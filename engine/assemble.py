@@ -89,14 +89,15 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         plan.check_tree(outputs, posts, report)
         report.raise_if_failed()
         hashes = write.digests(outputs)
-        keep = set(outputs) if dry_run else write.unchanged(hashes, out, cache)
+        previous = {} if dry_run else write.manifest(out, cache)
+        keep = set(outputs) if dry_run else write.unchanged(hashes, out, previous)
         plan.realize(outputs, keep, report)
         links.check(posts, infos, outputs, config, report)
         if strict and report.warnings:
             report.errors.extend(report.warnings)
             report.warnings.clear()
         report.raise_if_failed()
-        written = 0 if dry_run else write.site(outputs, hashes, out, cache, keep,
+        written = 0 if dry_run else write.site(outputs, hashes, out, cache, previous, keep,
                                                default_out=root / "site")
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),

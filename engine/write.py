@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -34,10 +35,14 @@ def digests(outputs: dict[str, Output]) -> dict[str, str]:
     return {path: digest_of(value) for path, value in outputs.items()}
 
 
-def unchanged(hashes: dict[str, str], out: Path, cache: Cache) -> set[str]:
-    """The outputs whose previous file in `out` holds the same bytes (by the manifest of the
-    last build, checked against the file's size and modification time)."""
-    previous = cache.get(_MANIFEST, str(out)) or {}
+def manifest(out: Path, cache: Cache) -> dict[str, tuple[str, int, int]]:
+    """What the last build wrote to `out`: path -> (SHA-256, size, mtime); empty if unknown."""
+    return cache.get(_MANIFEST, str(out)) or {}
+
+
+def unchanged(hashes: dict[str, str], out: Path, previous: dict) -> set[str]:
+    """The outputs whose previous file in `out` holds the same bytes (by `previous`, the
+    `manifest`, checked against the file's size and modification time)."""
     same = set()
     for path, digest in hashes.items():
         entry = previous.get(path)
@@ -47,14 +52,13 @@ def unchanged(hashes: dict[str, str], out: Path, cache: Cache) -> set[str]:
 
 
 def site(outputs: dict[str, Output], hashes: dict[str, str], out: Path, cache: Cache,
-         keep: set[str], *, default_out: Path) -> int:
-    """Make `out` hold exactly `outputs` (whose `digests` are `hashes`); `keep` is
-    `unchanged(...)`. Returns files written.
+         previous: dict, keep: set[str], *, default_out: Path) -> int:
+    """Make `out` hold exactly `outputs` (whose `digests` are `hashes`); `previous` is its
+    `manifest`, `keep` what is `unchanged`. Returns files written.
 
     A `Deferred` output must be in `keep` (its bytes were not made). Raises BuildFailed.
     """
     key = str(out)
-    previous = cache.get(_MANIFEST, key) or {}
     _check_target(out, default_out, bool(previous))
     if out.is_dir() and keep == set(outputs) and set(previous) == set(outputs):
         return 0
@@ -156,9 +160,9 @@ def clean_debris(out: Path) -> None:
     if not out.exists() and olds:
         olds[-1].rename(out)  # the fallback swap was killed after its first rename
         olds = olds[:-1]
+    # `-staging-*`: what builds of earlier versions, which staged the whole site, left
     for stale in olds + sorted(parent.glob(f".{out.name}-staging-*")):
         shutil.rmtree(stale, ignore_errors=True)
-
 
 
 def _check_target(out: Path, default_out: Path, known: bool) -> None:
@@ -223,22 +227,22 @@ def _link(source: Path, target: Path) -> bool:
         return False
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Put `staging` in place of `out` in one step where the system can; the previous site
-    ends at `staging`'s name (or nowhere, on a first build)."""
+def _swap(spare: Path, out: Path) -> None:
+    """Put `spare` in place of `out` in one step where the system can; the previous site
+    ends at `spare`'s name (or nowhere, on a first build)."""
     if not out.exists():
-        staging.rename(out)
+        spare.rename(out)
         return
-    if _exchange(staging, out):
+    if _exchange(spare, out):
         return
     old = out.parent / f".{out.name}-old-{os.getpid()}"
     out.rename(old)
     try:
-        staging.rename(out)
+        spare.rename(out)
     except BaseException:
         old.rename(out)
         raise
-    old.rename(staging)
+    old.rename(spare)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -255,6 +259,7 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+@functools.cache
 def _libc():
     try:
         return ctypes.CDLL(None, use_errno=True)
