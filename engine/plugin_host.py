@@ -29,7 +29,8 @@ from pathlib import Path
 from types import ModuleType
 
 from .cache import digest
-from .services import Services, problem, versions
+from .services import Services, problem
+from .version import digest_of_sources, versions
 
 API_VERSION = 1  # part of every declaration's key: a change of the services re-checks plugins
 
@@ -72,13 +73,14 @@ def find(root: Path, name: str, options: dict) -> Plugin:
     for base in (root / "plugins", PROJECT_PLUGINS):
         for candidate in (base / name, base / f"{name}.py"):
             if (candidate / "__init__.py").is_file() or candidate.is_file():
-                return Plugin(name, _options(options), str(candidate), _code_hash(candidate))
+                return Plugin(name, _options(options), str(candidate), digest_of_sources(candidate, candidate.parent))
     for entry in metadata.entry_points(group=ENTRY_POINTS):
         if entry.name == name:
             module = entry.value.split(":")[0]
             spec = importlib.util.find_spec(module.split(".")[0])
             where = Path(spec.origin).parent if spec and spec.origin else None
-            code = _code_hash(where) if where else hashlib.sha256(entry.value.encode()).hexdigest()
+            code = (digest_of_sources(where, where.parent) if where
+                    else hashlib.sha256(entry.value.encode()).hexdigest())
             return Plugin(name, _options(options), f"entry point {entry.value}", code)
     raise PluginError(f"plugin `{name}` not found: looked for `plugins/{name}/` or "
                       f"`plugins/{name}.py` in the site and the project, and for an installed "
@@ -179,16 +181,6 @@ def _import_file(plugin: Plugin) -> ModuleType:
     sys.modules[name] = module  # so the package's relative imports find it
     spec.loader.exec_module(module)
     return module
-
-
-def _code_hash(where: Path) -> str:
-    h = hashlib.sha256()
-    files = sorted(where.rglob("*.py")) if where.is_dir() else [where]
-    for path in files:
-        if "__pycache__" in path.parts:
-            continue
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def _options(table: dict) -> str:

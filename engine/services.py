@@ -21,28 +21,18 @@ plugin; `line` is 0-based in the post's body, as `token.map[0]`):
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import Callable
 
 from . import codec
 from .cache import digest
 from .errors import Problem, source_line
+from .version import versions
 
 
 def problem(env: dict, line: int, message: str) -> Problem:
     """A Problem at body line `line` (0-based) of the post being rendered."""
     file_line = env["line0"] + line + 1
     return Problem(message, env["source"], file_line, source_line(env["body"], line + 1))
-
-
-def versions(packages: tuple[str, ...]) -> tuple[str, ...]:
-    out = []
-    for name in packages:
-        try:
-            out.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{name} missing")
-    return tuple(out)
 
 
 class Services:

@@ -18,13 +18,26 @@ _PACKAGES = ("markdown-it-py", "mdit-py-plugins", "pygments", "pykatex", "pillow
 
 @functools.cache
 def code_version() -> str:
+    parts = (digest_of_sources(_HERE, _HERE.parent), *versions(_PACKAGES))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def digest_of_sources(where: Path, base: Path) -> str:
+    """SHA-256 of the Python files at `where` (a file, or a folder and its subfolders), each
+    named by its path relative to `base`."""
     h = hashlib.sha256()
-    for path in sorted(_HERE.rglob("*.py")):
-        h.update(path.relative_to(_HERE.parent).as_posix().encode() + b"\0")
+    for path in sorted(where.rglob("*.py")) if where.is_dir() else [where]:
+        h.update(path.relative_to(base).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
-    for name in _PACKAGES:
-        try:
-            h.update(f"{name}=={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name} missing\0".encode())
     return h.hexdigest()
+
+
+def versions(packages: tuple[str, ...]) -> tuple[str, ...]:
+    """`name==version` (or `name missing`) of each installed package, for cache keys."""
+    out = []
+    for name in packages:
+        try:
+            out.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name} missing")
+    return tuple(out)
