@@ -18,7 +18,6 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import codeblocks, mathrender, summary
 from .content import Post
-from .errors import Problem, source_line
 from .formulas import FormulaStore
 from .plugin_host import PluginSet, register_all
 from .services import problem

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from plugins.conv import _steps, core
+from plugins.conv import core
 from plugins.conv.trace import Step, Trace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "core"

@@ -4,7 +4,6 @@ the figure cache across a prose edit, byte-identical rebuilds, and a look in Chr
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
