@@ -3,7 +3,8 @@
 Keyed by everything that decides the MathML: the TeX, display or inline, the dialect, the
 macros defined before the formula, KaTeX's version and the code of the math pipeline. New
 results are kept in `new` so a worker process can hand them to the parent, the only writer
-of the cache.
+of the cache. `prefetch` typesets a post's formulas in one call into KaTeX before rendering
+asks for them one at a time.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from .cache import Cache, digest
 
 _HERE = Path(__file__).resolve().parent
 # the modules that turn TeX into MathML: a change to any of them is a new set of keys
-_PIPELINE = ("math.py", "texfix.py", "mathml.py", "alphabets.py")
+_PIPELINE = ("math.py", "katexjs.py", "texfix.py", "mathml.py", "alphabets.py")
 _CODE = hashlib.sha256(b"".join((_HERE / name).read_bytes() for name in _PIPELINE)).hexdigest()
-# KaTeX's version, and PyKaTeX's, which embeds it: a new release is a new set of keys
-_ENGINE = (math.KATEX_VERSION, metadata.version("pykatex"), _CODE)
+# KaTeX's version, the package that ships it and the V8 that runs it: a new release of any
+# is a new set of keys
+_ENGINE = (math.KATEX_VERSION, metadata.version("sphinxcontrib-katex"),
+           metadata.version("mini-racer"), _CODE)
 
 
 class FormulaStore:
@@ -29,6 +32,7 @@ class FormulaStore:
         self.memo: dict[str, math.Typeset] = {}
         self.new: dict[str, math.Typeset] = {}
         self.typeset_count = 0
+        self.failed: dict[str, math.TexError] = {}  # the last prefetch's refusals
         self.computed: dict[str, object] = {}  # plugins' cached values, memoised per process
 
     def key(self, tex: str, display: bool, dialect: str, prefix: str = "") -> str:
@@ -38,6 +42,9 @@ class FormulaStore:
         """`tex` as prepared for `dialect` (see math.prepare); `prefix`: the macros before it."""
         key = self.key(tex, display, dialect, prefix)
         found = self.memo.get(key)
+        if found is None and key in self.failed:  # refused in the prefetch: raised afresh
+            exc = self.failed[key]
+            raise math.TexError(str(exc), exc.offset, exc.line)
         if found is None and self.cache is not None:
             found = self.cache.get("formula", key)
         if found is None:
@@ -46,3 +53,24 @@ class FormulaStore:
             self.new[key] = found
         self.memo[key] = found
         return found
+
+    def prefetch(self, formulas: list[math.Formula]) -> None:
+        """Typeset, in one call, those of `formulas` ((tex, display, dialect, prefix), as
+        `typeset` takes them) that are neither memoised nor cached; `typeset` then finds them.
+        """
+        todo: dict[str, math.Formula] = {}
+        for formula in formulas:
+            key = self.key(*formula)
+            if key not in self.memo:
+                todo[key] = formula
+        if self.cache is not None and todo:
+            found = self.cache.get_many("formula", list(todo))
+            self.memo.update(found)
+            todo = {k: f for k, f in todo.items() if k not in found}
+        self.failed = {}
+        for key, result in zip(todo, math.typeset_many(list(todo.values()))):
+            if isinstance(result, math.TexError):
+                self.failed[key] = result  # not kept: an error is reported, never cached
+            else:
+                self.memo[key] = self.new[key] = result
+                self.typeset_count += 1

@@ -12,8 +12,8 @@ from importlib import metadata
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "pygments", "pykatex", "pillow", "jinja2",
-             "pyyaml", "msgpack", "babel", "python-slugify")
+_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "pygments", "sphinxcontrib-katex", "mini-racer",
+             "pillow", "jinja2", "pyyaml", "msgpack", "babel", "python-slugify")
 
 
 @functools.cache
