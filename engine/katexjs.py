@@ -30,7 +30,7 @@ _BATCH = r"""
 function typesetBatch(items) {
   function message(e) {
     if (e instanceof katex.ParseError) return e.message.slice(%(skip)d);
-    if (e instanceof RangeError) return "the formula nests too deeply for KaTeX (" + e.message + ")";
+    if (e instanceof RangeError) return "the formula nests too deeply for KaTeX (" + e.message + "); nest fewer groups";
     return "KaTeX failed: " + String(e);
   }
   return items.map(function (item) {

@@ -108,7 +108,10 @@ def _finish(tex: str, display: bool, dialect: str, prefix: str, source: str,
     if prefix or source != tex:  # show the author's TeX, not the macros and rewrites
         mathml_text = _ANNOTATION.sub(lambda _: _ANNOTATION_OPEN + _escape(tex) + "</annotation>",
                                       mathml_text, count=1)
-    fixed, fix_notes = mathml.fix(mathml_text, numbers_shown=dialect in ("modern", "legacy"))
+    try:
+        fixed, fix_notes = mathml.fix(mathml_text, numbers_shown=dialect in ("modern", "legacy"))
+    except RecursionError:  # V8 lets KaTeX nest deeper than Python's recursion limit
+        return TexError("the formula nests too deeply for the MathML checks; nest fewer groups")
     return Typeset(fixed, warnings + notes + fix_notes)
 
 
