@@ -4,9 +4,10 @@ The JavaScript is the `katex.min.js` that `sphinxcontrib-katex` ships, read as a
 package's Python side imports Sphinx, which a build never needs. One call into V8 costs about
 as much as typesetting a small formula, so a post's formulas go in together.
 
-V8 does not survive `fork`: each process makes its own context on first use (rendering runs in
-forked workers, engine/render_pool.py), and a context inherited from a parent is left alone —
-closing it would wait on a thread the child does not have.
+V8 does not survive `fork`: a process makes its own context on first use (rendering runs in
+forked workers, engine/render_pool.py) and closes it before it forks (`watch` may typeset in
+the parent, then fork workers): a child left with its parent's context would hang freeing
+it, as that context's thread stays behind in the parent.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ function typesetBatch(items) {
 }
 """ % {"skip": len(_PREFIX), "strict": json.dumps(STRICT)}
 
-_contexts: dict[int, MiniRacer] = {}  # by process id; a parent's stays referenced, unused
+_contexts: dict[int, MiniRacer] = {}  # by process id: never one made by another process
 
 
 def script() -> Path:
@@ -75,15 +76,20 @@ def _context() -> MiniRacer:
                                "install the pinned sphinxcontrib-katex (requirements.txt)")
         ctx.eval(_BATCH)
         _contexts[os.getpid()] = ctx
-        atexit.register(_close, os.getpid())
     return ctx
 
 
-def _close(pid: int) -> None:
-    # closed before interpreter teardown: left to the garbage collector, a context that once
-    # overflowed its stack can hang the exit
-    if pid == os.getpid():
-        _contexts.pop(pid).close()
+def close() -> None:
+    """Free this process's context, if it has one; the next `render` makes another."""
+    ctx = _contexts.pop(os.getpid(), None)
+    if ctx is not None:
+        ctx.close()
+
+
+os.register_at_fork(before=close)
+# closed before interpreter teardown too: left to the garbage collector, a context that once
+# overflowed its stack can hang the exit
+atexit.register(close)
 
 
 def render(items: list[tuple[str, bool, bool]]) -> list[dict]:

@@ -10,6 +10,7 @@ nested `\\frac` and then reports a garbled "size exceeded" (its own prefix-strip
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -144,3 +145,22 @@ def test_nesting_too_deep_for_the_mathml_checks_is_an_error_not_a_crash():
     assert "error" not in katexjs.render([(tex, False, False)])[0]  # KaTeX in V8 takes it
     with pytest.raises(math.TexError, match="nests too deeply for the MathML checks"):
         math.typeset(tex, display=False, dialect="modern")
+
+
+_FORK = """
+import os, signal, sys
+from engine import katexjs
+first = katexjs.render([("x", False, False)])  # the parent has a context when it forks
+pid = os.fork()
+if pid == 0:
+    signal.alarm(20)  # a child that hangs dies rather than outlive the test
+    sys.exit(0 if katexjs.render([("x", False, False)]) == first else 3)  # a normal teardown
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status), katexjs.render([("x", False, False)]) == first)
+"""
+
+
+def test_a_forked_child_typesets_with_its_own_context_and_exits_cleanly():
+    out = subprocess.run([sys.executable, "-c", _FORK], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert (out.returncode, out.stdout.split()) == (0, ["0", "True"]), out.stderr
