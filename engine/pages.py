@@ -71,7 +71,7 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
                 infos: list[PostInfo], bodies: "Bodies", plan: SitePlan,
                 report: Report) -> dict[str, Output]:
     """Every page, generated asset, copied bundle file, theme asset (the math font among
-    them), static file and the search index.
+    them) and static file.
 
     A page whose inputs are unchanged is not rendered: its digest comes from the cache and the
     writer links the previous file (or renders it, through `Deferred`, if it is gone).
@@ -124,8 +124,6 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
                menu=plan.menu)))
     _copied_files(root, theme, out, report)
     _check_menu(root, plan.menu, out, report)
-    if plan.search:
-        merge(out, search.index(config, posts, infos, bodies, report), root, report)
     return out
 
 

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from . import markdown, pages, templates
+from . import markdown, pages, search, templates
 from .cache import Cache
 from .config import Config
 from .content import Post
@@ -43,6 +43,8 @@ class _Renderer:
                                  site_macros=self.config.math_macros)
         if result.errors:
             return result, None
+        if self.plan is not None and self.plan.search:
+            result.search = search.searchable(result.html)
         try:
             page = pages.render_post_page(self.theme, self.config, post, result.info(),
                                           result.html, self.plan)
