@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import os
 import time
 from contextlib import closing
 from dataclasses import dataclass
@@ -150,21 +151,23 @@ def _published(posts: list[content.Post], drafts: bool, future: bool,
 def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
     """Every post and page; an unchanged file's parse comes from the cache."""
     report.errors.extend(content.misplaced(root))
-    paths = content.discover(root, report.errors)
-    raws = []
-    for path in paths:
+    found = content.discover(root, report.errors)
+    version = code_version()
+    raws, keys = [], []
+    prefix = len(str(root)) + 1
+    for path, _ in found:
+        rel = str(path)[prefix:].replace(os.sep, "/")
         try:
-            raws.append(path.read_bytes())
+            raw = path.read_bytes()
         except OSError as exc:  # deleted or unreadable since it was listed
-            report.error(Problem(f"cannot read this file: {exc.strerror}",
-                                 path.relative_to(root).as_posix()))
-            raws.append(None)
-    keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw or b"")
-            for p, raw in zip(paths, raws)]
+            report.error(Problem(f"cannot read this file: {exc.strerror}", rel))
+            raw = None
+        raws.append(raw)
+        keys.append(digest("source", version, rel, raw or b""))
     known = cache.get_many("source", keys)
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
-    for path, raw, key in zip(paths, raws, keys):
+    for (path, bundle), raw, key in zip(found, raws, keys):
         if raw is None:
             continue
         post = known.get(key)
@@ -175,8 +178,8 @@ def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
                 report.error(exc)
                 continue
             parsed[key] = post
-        if post.kind == "post":  # files beside the post may have come or gone: listed anew
-            post = dataclasses.replace(post, bundle=content.bundle_of(root, path, report.errors))
+        if post.bundle != bundle:  # files beside the post may have come or gone
+            post = dataclasses.replace(post, bundle=bundle)
         report.warnings.extend(post.warnings)
         posts.append(post)
     cache.put_many("source", parsed)

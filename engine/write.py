@@ -43,10 +43,11 @@ def manifest(out: Path, cache: Cache) -> dict[str, tuple[str, int, int]]:
 def unchanged(hashes: dict[str, str], out: Path, previous: dict) -> set[str]:
     """The outputs whose previous file in `out` holds the same bytes (by `previous`, the
     `manifest`, checked against the file's size and modification time)."""
-    same = set()
+    same, folder = set(), str(out)
     for path, digest in hashes.items():
         entry = previous.get(path)
-        if entry is not None and entry[0] == digest and _same_stat(out / path, entry):
+        if (entry is not None and entry[0] == digest
+                and _same_stat(os.path.join(folder, path), entry)):
             same.add(path)
     return same
 
@@ -244,9 +245,9 @@ def _save_manifest(cache: Cache, key: str, entries: dict) -> None:
     cache.put(_MANIFEST, key, entries)
 
 
-def _same_stat(path: Path, entry: tuple[str, int, int]) -> bool:
+def _same_stat(path, entry: tuple[str, int, int]) -> bool:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return False
     return (st.st_size, st.st_mtime_ns) == tuple(entry[1:])
