@@ -28,6 +28,7 @@ from .content import Post
 from .errors import BuildError, Problem, Report
 from .outputs import Deferred, Output
 from .pagefind_service import PagefindError, index_groups
+from .version import versions
 
 # Pagefind's other UIs, which the search page does not load
 _UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
@@ -174,12 +175,7 @@ class _Stopped(Exception):
 
 
 def _pagefind_version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("pagefind-bin")
-    except metadata.PackageNotFoundError:
-        return ""
+    return versions(("pagefind-bin",))[0]
 
 
 def _kept(n: int, path: str) -> bool:
