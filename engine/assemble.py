@@ -84,7 +84,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
             report.warnings.extend(info.warnings)
         report.raise_if_failed()
 
-        theme = templates.Theme(root, config.theme)
+        theme = templates.Theme(root, config.theme, _compiled(cache))
         outputs = pages.render_site(root, config, theme, posts, infos, bodies, site_plan, report)
         plan.merge(outputs, indexer.finish(report), root, report)
         robots = outputs.pop("robots.txt", None)  # the user's: the feeds module merges it
@@ -128,6 +128,11 @@ def _plugins_ready(config: Config, cache: Cache, report: Report) -> Config:
         option_error("", "", f"a plugin failed while registering: {type(exc).__name__}: {exc}")
         return config
     return dataclasses.replace(config, plugins=plugins)
+
+
+def _compiled(cache: Cache) -> Path | None:
+    """Where compiled templates are kept: beside a cache this build may write."""
+    return None if cache.readonly else templates.compiled_dir(cache.path)
 
 
 def _cache(root: Path, use_cache: bool, readonly: bool) -> Cache:
@@ -245,7 +250,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
 
         with bar(len(missing), "rendering", progress) as advance:
             typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs,
-                                 site_plan)
+                                 site_plan, _compiled(cache))
     return bodies, [infos[k] for k in keys], typeset, len(missing), indexer
 
 
