@@ -148,7 +148,11 @@ def run_build(script: Path, root: Path, *, sample: bool = False):
     """Run `python build.py --root root`; return (seconds, peak MiB or None, last output line)."""
     cmd = [sys.executable, str(script), "--root", str(root)]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # as a user runs it: Python keeps the compiled modules it imports (some shells and CI
+    # images set PYTHONDONTWRITEBYTECODE, which would compile the engine on every build)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
     sampler = PeakSampler(proc.pid) if sample else None
     if sampler:
         sampler.start()

@@ -14,15 +14,17 @@ import json
 import subprocess
 import threading
 from pathlib import Path
+from typing import Iterable
 
 
 class PagefindError(Exception):
     pass
 
 
-def index_groups(binary: Path, groups: list[list[tuple[str, str]]],
+def index_groups(binary: Path, groups: Iterable[list[tuple[str, str]]],
                  language: str) -> list[dict[str, bytes]]:
-    """Index each group of pages ((url, html) pairs) as its own bundle: file path -> bytes."""
+    """Index each group of pages ((url, html) pairs) as its own bundle: file path -> bytes.
+    `groups` may be a generator that waits for its pages: one Pagefind process serves all."""
     process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
