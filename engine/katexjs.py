@@ -31,7 +31,8 @@ _BATCH = r"""
 function typesetBatch(items) {
   function message(e) {
     if (e instanceof katex.ParseError) return e.message.slice(%(skip)d);
-    if (e instanceof RangeError) return "the formula nests too deeply for KaTeX (" + e.message + "); nest fewer groups";
+    if (e instanceof RangeError)  // V8's stack: about 1,000 nested \frac
+      return "the formula nests too deeply for KaTeX (" + e.message + "); nest fewer groups";
     return "KaTeX failed: " + String(e);
   }
   return items.map(function (item) {
@@ -87,8 +88,8 @@ def close() -> None:
 
 
 os.register_at_fork(before=close)
-# closed before interpreter teardown too: left to the garbage collector, a context that once
-# overflowed its stack can hang the exit
+# and before the interpreter's teardown: freed by the garbage collector then, a context can
+# hang the exit (seen, more often after a stack overflow)
 atexit.register(close)
 
 
