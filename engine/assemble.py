@@ -16,12 +16,14 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, lock, pages, plan, plugin_host, search, templates, write
+from . import (content, feeds, links, lock, pages, plan, plugin_host, search, spill,
+               templates, write)
 from .cache import Cache, digest
 from .config import Config, key_line, load_config, table_key_line
 from .errors import BuildError, Problem, Report, source_line
 from .progress import bar
 from .rendered import Rendered
+from .spill import Spill
 from .version import code_version
 
 
@@ -68,6 +70,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         if not dry_run:
             write.clean_debris(out)
         report = Report()
+        made = background.enter_context(Spill(None if dry_run else spill.folder_for(out)))
         config = _plugins_ready(config, cache, report)
         report.raise_if_failed()
         every = _load(root, cache, report)
@@ -78,14 +81,15 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         report.raise_if_failed()
 
         bodies, infos, typeset, rendered, indexer = _render(posts, config, cache, jobs,
-                                                            site_plan, progress, background)
+                                                            site_plan, progress, background, made)
         for info in infos:
             report.errors.extend(info.errors)
             report.warnings.extend(info.warnings)
         report.raise_if_failed()
 
         theme = templates.Theme(root, config.theme, _compiled(cache))
-        outputs = pages.render_site(root, config, theme, posts, infos, bodies, site_plan, report)
+        outputs = pages.render_site(root, config, theme, posts, infos, bodies, site_plan, report,
+                                    made)
         plan.merge(outputs, indexer.finish(report), root, report)
         robots = outputs.pop("robots.txt", None)  # the user's: the feeds module merges it
         plan.merge(outputs, feeds.render(config, theme, posts, infos, bodies, site_plan, outputs,
@@ -178,7 +182,7 @@ def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
         post = known.get(key)
         if post is None:
             try:
-                post = content.load_post(root, path, raw)
+                post = content.load_post(root, path, raw).without_body()
             except BuildError as exc:
                 report.error(exc)
                 continue
@@ -198,14 +202,15 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
         from .formulas import FormulaStore
         from .markdown import render
 
-        return render(posts[i], config.math_dialect, FormulaStore(cache), config.plugins,
+        post = dataclasses.replace(posts[i], body=content.read_body(config.root, posts[i]))
+        return render(post, config.math_dialect, FormulaStore(cache), config.plugins,
                       site_macros=config.math_macros)
 
     return render
 
 
 def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, site_plan,
-            progress: bool, background: contextlib.ExitStack):
+            progress: bool, background: contextlib.ExitStack, made: Spill):
     """Render the posts whose source or code changed; the rest come from the cache. The
     search index is made meanwhile, in the background.
 
@@ -223,7 +228,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
     indexer = background.enter_context(search.Indexer(
         config, posts, keys, cache, functools.partial(_search_text, bodies), rendering=missing,
-        enabled=site_plan.search))
+        enabled=site_plan.search, spill=made))
     missing = indexer.order(missing)
 
     def keep(n: int, result: Rendered, page: bytes | None, formulas: dict) -> None:
@@ -250,7 +255,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
 
         with bar(len(missing), "rendering", progress) as advance:
             typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs,
-                                 site_plan, _compiled(cache))
+                                 site_plan, _compiled(cache), made.folder)
     return bodies, [infos[k] for k in keys], typeset, len(missing), indexer
 
 

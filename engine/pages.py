@@ -6,7 +6,6 @@ posts' navigation (`navigation.py`), their template values (`views.py`) and the 
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,10 +16,11 @@ from .cache import Cache, digest
 from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report, source_line
-from .outputs import Deferred, Output
+from .outputs import Deferred, Output, digest_of
 from .plan import merge
 from .rendered import PostInfo, Rendered
 from .site_settings import MenuItem
+from .spill import Spill
 
 # kept importable from here: other modules and tests name them as pages.*
 GENERATOR = views.GENERATOR
@@ -81,7 +81,7 @@ def render_post_page(theme: templates.Theme, config: Config, post: Post, info: P
 
 def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[Post],
                 infos: list[PostInfo], bodies: "Bodies", plan: SitePlan,
-                report: Report) -> dict[str, Output]:
+                report: Report, made: Spill = Spill(None)) -> dict[str, Output]:
     """Every page, generated asset, copied bundle file, theme asset (the math font among
     them) and static file.
 
@@ -95,7 +95,7 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     def cached(url: str, key: str, render: Callable[[], bytes]) -> None:
         wanted.append((url + "index.html" if not url.endswith(".html") else url, key, render))
 
-    def post_page(i: int) -> bytes:
+    def post_page(i: int) -> Output:
         prerendered = bodies.pages.get(bodies.keys[i])
         if prerendered is not None:
             return prerendered
@@ -133,7 +133,7 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
            lambda: theme.render("404.html", views.page_context(
                config, "404.html", "404.html", i18n.labels(config.lang)["not_found"],
                menu=plan.menu)))
-    out.update(cached_outputs(bodies.cache, wanted, report))
+    out.update(cached_outputs(bodies.cache, wanted, report, made))
     _copied_files(root, theme, out, report)
     _check_menu(root, plan.menu, out, report)
     return out
@@ -163,8 +163,8 @@ def _shown(item) -> tuple:
             tuple(t.name for t in item.tags))
 
 
-def cached_outputs(cache: Cache, wanted: list[tuple[str, str, Callable[[], bytes]]],
-                   report: Report) -> dict[str, Output]:
+def cached_outputs(cache: Cache, wanted: list[tuple[str, str, Callable[[], Output]]],
+                   report: Report, made: Spill = Spill(None)) -> dict[str, Output]:
     """Generated files (path, key of their inputs, how to make them): when a build already
     made one, only its digest (the writer links the previous file, or renders it if it is
     gone); else rendered now, its digest remembered. A file whose rendering failed is left
@@ -180,7 +180,9 @@ def cached_outputs(cache: Cache, wanted: list[tuple[str, str, Callable[[], bytes
         except BuildError as exc:
             report.error(exc)
             continue
-        cache.put("page", key, hashlib.sha256(data).hexdigest())
+        if isinstance(data, bytes):
+            data = made.keep(data)
+        cache.put("page", key, digest_of(data))
         out[path] = data
     return out
 

@@ -15,7 +15,6 @@ bundle again. Pagefind runs while the posts render, in its own process.
 from __future__ import annotations
 
 import functools
-import hashlib
 import html as html_lib
 import re
 import threading
@@ -26,7 +25,8 @@ from .cache import digest
 from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report
-from .outputs import Deferred, Output
+from .outputs import Deferred, Output, digest_of
+from .spill import Spill
 from .pagefind_service import PagefindError, index_groups
 from .version import versions
 
@@ -63,8 +63,9 @@ class Indexer:
     context manager: leaving it stops Pagefind, finished or not."""
 
     def __init__(self, config: Config, posts: list[Post], keys: list[str], cache,
-                 text_of: Callable[[int], str], *, rendering: list[int], enabled: bool = True):
-        self.config, self.posts, self.cache = config, posts, cache
+                 text_of: Callable[[int], str], *, rendering: list[int], enabled: bool = True,
+                 spill: Spill = Spill(None)):
+        self.config, self.posts, self.cache, self.spill = config, posts, cache, spill
         self.groups = bundles(posts) if enabled else []
         version = _pagefind_version()
         self.keys = [digest("search", version, config.lang, n, [keys[i] for i in group],
@@ -78,7 +79,7 @@ class Indexer:
         self.texts = {i: text_of(i) for n in self.missing for i in self.groups[n]
                       if i not in later}
         self._text_of = text_of
-        self.made: dict[int, dict[str, bytes]] = {}
+        self.made: dict[int, dict[str, Output]] = {}
         self.failure: Exception | None = None
         self._ready = threading.Condition()
         self._stopped = False
@@ -119,20 +120,18 @@ class Indexer:
             return {}
         out: dict[str, Output] = {}
         for n, key in enumerate(self.keys):
-            if key in self.known:  # the bytes only if the writer needs them
-                load = functools.cache(lambda n=n, key=key: self.cache.get("search", key)
-                                       or self._again(n))
+            if key in self.known:  # indexed again only if the previous site lacks a file
+                load = functools.cache(functools.partial(self._again, n))
                 out.update({path: Deferred(sha, functools.partial(_file, load, path))
                             for path, sha in self.known[key].items()})
         for n, files in self.made.items():
-            self.cache.put("search", self.keys[n], files)
             self.cache.put("search-digests", self.keys[n],
-                           {p: hashlib.sha256(d).hexdigest() for p, d in files.items()})
+                           {p: digest_of(d) for p, d in files.items()})
             out.update(files)
         return out
 
-    def _again(self, n: int) -> dict[str, bytes]:
-        """Bundle `n` indexed now, for a cache entry found lost when its bytes are needed."""
+    def _again(self, n: int) -> dict[str, Output]:
+        """Bundle `n` indexed now, for a file the previous site lost."""
         self.missing, self._stopped = [n], False
         self.texts = {i: self._text_of(i) for i in self.groups[n]}
         self._run()
@@ -148,9 +147,9 @@ class Indexer:
             if binary is None:
                 raise FileNotFoundError("no Pagefind binary: the `pagefind[bin]` extra is missing")
             made = index_groups(binary, self._pages(), _language(self.config.lang))
-            for n, files in zip(self.missing, made):
-                self.made[n] = {bundle_path(n) + path: files[path] for path in sorted(files)
-                                if _kept(n, path)}
+            for n, files in zip(self.missing, made):  # each bundle leaves memory at once
+                self.made[n] = {bundle_path(n) + path: self.spill.keep(files[path])
+                                for path in sorted(files) if _kept(n, path)}
         except _Stopped:
             pass
         except (ImportError, OSError, PagefindError) as exc:

@@ -20,9 +20,10 @@ import os
 import shutil
 from pathlib import Path
 
+from . import spill
 from .cache import Cache
 from .errors import BuildFailed, Problem
-from .outputs import Deferred, Output, digest_of
+from .outputs import Deferred, Output, Spilled, digest_of
 
 _MANIFEST = "manifest"
 _SPARE = "spare-manifest"
@@ -199,7 +200,7 @@ def clean_debris(out: Path) -> None:
         olds[-1].rename(out)  # the fallback swap was killed after its first rename
         olds = olds[:-1]
     # `-staging-*`: what builds of earlier versions, which staged the whole site, left
-    for stale in olds + sorted(parent.glob(f".{out.name}-staging-*")):
+    for stale in olds + sorted(parent.glob(f".{out.name}-staging-*")) + spill.debris(out):
         shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -235,7 +236,15 @@ def _mark(out: Path) -> None:
 
 
 def _put(value: Output, target: Path) -> None:
-    if isinstance(value, Path):
+    if isinstance(value, Spilled):  # the build's own file: moved, not copied
+        try:
+            os.replace(value.path, target)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+        shutil.copyfile(value.path, target)
+    elif isinstance(value, Path):
         shutil.copyfile(value, target)  # copied by the OS, never held in memory
     else:
         target.write_bytes(value)
