@@ -74,22 +74,36 @@ def _bodies():
 
 
 @pytest.fixture(scope="module")
-def sent():
-    """Every (tex, display, colour) the engine sends KaTeX while rendering the bodies."""
-    items: list = []
+def rendered():
+    """The batches the engine sends KaTeX while rendering the bodies, a list per post; each
+    item (tex, display, colour is text colour)."""
+    posts: list[list] = []
     real = katexjs.render
 
     def record(batch):
-        items.extend(batch)
+        posts[-1].append(batch)
         return real(batch)
 
     katexjs.render = record
     try:
         for post in _bodies():
+            posts.append([])
             markdown.render(post, "auto", FormulaStore())
     finally:
         katexjs.render = real
-    return list(dict.fromkeys(items))
+    return posts
+
+
+@pytest.fixture(scope="module")
+def sent(rendered):
+    return list(dict.fromkeys(item for post in rendered for batch in post for item in batch))
+
+
+def test_each_post_is_one_call_into_katex(rendered):
+    """The prefetch foresees every formula, macro prefixes and errors included: none is
+    left to a call of its own while the post renders."""
+    assert sum(len(post) == 1 for post in rendered) > 80
+    assert [post for post in rendered if len(post) > 1] == []
 
 
 def test_enough_formulas_of_every_kind(sent):
@@ -110,7 +124,7 @@ def test_same_mathml_warnings_and_errors_as_pykatex(sent):
     assert differ == []
 
 
-def test_one_call_per_post(monkeypatch):
+def test_one_call_per_post_repeats_dropped(monkeypatch):
     calls = []
     real = katexjs.render
     monkeypatch.setattr(katexjs, "render", lambda batch: calls.append(len(batch)) or real(batch))
