@@ -221,7 +221,7 @@ def _row(name, value, unit, ratio, target):
         verdict, tgt = "", ""
     else:
         verdict = "PASS" if value <= target else "FAIL"
-        tgt = f"<= {target:g} {unit}"
+        tgt = f"<= {target:.3g} {unit}"
     ratio_s = f"{ratio:8.2f}x" if ratio is not None else f"{'':9}"
     return f"{name:<28}{value:9.2f} {unit:<4}{ratio_s}   {tgt:<14}{verdict}"
 
