@@ -168,15 +168,20 @@ def test_removed_post_disappears_from_the_site(site_copy, tmp_path):
     assert files(root / "site") == files(tmp_path / "clean")
 
 
-def test_a_site_theme_overrides_one_template_and_inherits_the_rest(site_copy):
-    root = site_copy(".")
+def page_template(root: Path, css_class: str) -> Path:
+    """A site theme `mine` whose page.html wraps the body in a div of `css_class`."""
     toml = root / "site.toml"
     toml.write_text(toml.read_text().replace('theme = "default"', 'theme = "mine"'))
-    templates = root / "themes" / "mine" / "templates"
-    templates.mkdir(parents=True)
-    (templates / "page.html").write_text(
-        '{% extends "base.html" %}{% block content %}<div class="mine">{{ content.body }}</div>'
-        "{% endblock %}\n")
+    page = root / "themes" / "mine" / "templates" / "page.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text('{% extends "base.html" %}{% block content %}<div class="' + css_class
+                    + '">{{ content.body }}</div>{% endblock %}\n')
+    return page
+
+
+def test_a_site_theme_overrides_one_template_and_inherits_the_rest(site_copy):
+    root = site_copy(".")
+    page_template(root, "mine")
     assemble.build(root)
     about = (root / "site" / "about" / "index.html").read_text()
     assert '<div class="mine"><p>This blog is built' in about
@@ -186,13 +191,7 @@ def test_a_site_theme_overrides_one_template_and_inherits_the_rest(site_copy):
 
 def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_again(site_copy):
     root = site_copy(".")
-    toml = root / "site.toml"
-    toml.write_text(toml.read_text().replace('theme = "default"', 'theme = "mine"'))
-    templates = root / "themes" / "mine" / "templates"
-    templates.mkdir(parents=True)
-    page = templates / "page.html"
-    page.write_text('{% extends "base.html" %}{% block content %}<div class="one">'
-                    "{{ content.body }}</div>{% endblock %}\n")
+    page = page_template(root, "one")
     assemble.build(root)
     kept = sorted((root / ".cache" / "templates").iterdir())
     assert kept, "no compiled template was kept"
