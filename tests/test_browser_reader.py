@@ -52,15 +52,25 @@ def open_page(site, serve, browser, tmp_path):
         opened.append(context)
         return page
 
+    def visit(urls, width: int = 1000):
+        """One page goes to each URL in turn (a fresh context per URL costs Chromium more than
+        the pages do); yields (url, page) once the URL's network is idle, with its problems."""
+        page = open_(urls[0], width)
+        yield urls[0], page
+        for url in urls[1:]:
+            page.problems.clear()
+            page.goto(base + url, wait_until="networkidle")
+            yield url, page
+
     open_.base = base
+    open_.visit = visit
     yield open_
     for context in opened:
         context.close()
 
 
 def test_no_console_errors_or_failed_requests_and_the_favicon_loads(open_page):
-    for url in PAGES:
-        page = open_page(url)
+    for url, page in open_page.visit(PAGES):
         assert page.problems == [], url
         icon = page.evaluate("document.querySelector('link[rel=icon]').href")
         assert page.request.get(icon).status == 200
@@ -115,8 +125,7 @@ def test_copy_button_copies_the_code_without_line_numbers(open_page):
 
 
 def test_nothing_overflows_a_360_px_screen(open_page, tmp_path):
-    for url in ("", "cpp/", "tags/", "archive/", "search/"):
-        page = open_page(url, width=360)
+    for url, page in open_page.visit(("", "cpp/", "tags/", "archive/", "search/"), width=360):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (url, width)
         page.screenshot(path=str(tmp_path / f"{url.strip('/') or 'index'}-360.png"),

@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from engine import assemble
-
-REPO = Path(__file__).resolve().parent.parent
 REFS = Path(__file__).parent / "fixtures" / "conv" / "visual"
 WRITE = os.environ.get("CONV_VISUAL_WRITE") == "1"
 WIDTHS = (360, 768, 1280)
@@ -36,13 +32,9 @@ PIXEL_TOLERANCE = 0.02    # share of pixels differing by more than 64 in some ch
 
 
 @pytest.fixture(scope="session")
-def conv_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("visual")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    for post in ("convnet-dont-do-conv", "conv-gallery"):
-        shutil.copytree(REPO / "content" / "posts" / post, root / "content" / "posts" / post)
-    assemble.build(root, use_cache=False)
-    return root / "site"
+def conv_site(shipped):
+    """The session's cold build of the shipped site, which holds both posts."""
+    return shipped / "site"
 
 
 def reduce(png: bytes) -> Image.Image:
@@ -63,10 +55,10 @@ def difference(a: Image.Image, b: Image.Image) -> tuple[float, float]:
 def test_figures_look_as_stored(conv_site, serve, browser, width, scheme):
     base = serve(conv_site)
     failures = []
-    for url, indices in PAGES.items():
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        try:
-            page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+    try:
+        for url, indices in PAGES.items():
             page.goto(base + url)
             page.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
             page.wait_for_function("""() => [...document.querySelectorAll('.conv-figure img')]
@@ -91,8 +83,8 @@ def test_figures_look_as_stored(conv_site, serve, browser, width, scheme):
                 if mean > MEAN_TOLERANCE or share > PIXEL_TOLERANCE:
                     failures.append(f"{name}: mean difference {mean:.2f}, {share:.1%} of "
                                     "pixels far off")
-        finally:
-            page.close()
+    finally:
+        page.close()
     assert not failures, failures
 
 
