@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import SITES
+from conftest import SITES, serving
 from engine import assemble, search
 
 pytestmark = pytest.mark.browser
@@ -32,40 +32,52 @@ def site(tmp_path_factory):
     return www
 
 
+def _watched(page):
+    """`page.problems`: console errors, uncaught exceptions, failed requests, HTTP errors."""
+    page.problems = []
+    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    # a navigation the test itself leaves (go_back) is aborted, not failed
+    page.on("requestfailed", lambda r: page.problems.append("failed " + r.url)
+            if "ERR_ABORTED" not in (r.failure or "") else None)
+    page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
+    return page
+
+
+@pytest.fixture(scope="module")
+def tab(site, browser):
+    """One tab for the module (a context per page load costs Chromium a renderer process
+    each), on the site served where base_url says."""
+    with serving(site) as base:
+        context = browser.new_context()
+        page = _watched(context.new_page())
+        page.base = base + "blog/"
+        yield page
+        context.close()
+
+
 @pytest.fixture
-def open_page(site, serve, browser, tmp_path):
-    base = serve(site) + "blog/"
-    opened = []
+def open_page(tab, browser):
+    contexts = []
 
     def open_(url: str, width: int = 1000, **options):
-        context = browser.new_context(viewport={"width": width, "height": 800}, **options)
-        page = context.new_page()
-        page.problems = []
-        page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        # a navigation the test itself leaves (go_back) is aborted, not failed
-        page.on("requestfailed", lambda r: page.problems.append("failed " + r.url)
-                if "ERR_ABORTED" not in (r.failure or "") else None)
-        page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}")
-                if r.status >= 400 else None)
-        page.goto(base + url, wait_until="networkidle")
-        opened.append(context)
+        """`url` on a `width` px screen, once its network is idle, with only its problems: in
+        the module's tab, or in a fresh context made with `options` (permissions...)."""
+        if options:
+            contexts.append(browser.new_context(**options))
+            page = _watched(contexts[-1].new_page())
+        else:
+            page = tab
+            page.problems.clear()
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(tab.base + url, wait_until="networkidle")
         return page
 
-    def visit(urls, width: int = 1000):
-        """One page goes to each URL in turn (a fresh context per URL costs Chromium more than
-        the pages do); yields (url, page) once the URL's network is idle, with its problems."""
-        page = open_(urls[0], width)
-        yield urls[0], page
-        for url in urls[1:]:
-            page.problems.clear()
-            page.goto(base + url, wait_until="networkidle")
-            yield url, page
-
-    open_.base = base
-    open_.visit = visit
+    open_.base = tab.base
+    open_.visit = lambda urls, width=1000: ((url, open_(url, width)) for url in urls)
     yield open_
-    for context in opened:
+    for context in contexts:
         context.close()
 
 
