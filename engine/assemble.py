@@ -9,17 +9,21 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
+import os
 import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, feeds, links, lock, pages, plan, plugin_host, templates, write
+from . import (content, feeds, links, lock, pages, plan, plugin_host, search, spill,
+               templates, write)
 from .cache import Cache, digest
 from .config import Config, key_line, load_config, table_key_line
 from .errors import BuildError, Problem, Report, source_line
 from .progress import bar
 from .rendered import Rendered
+from .spill import Spill
 from .version import code_version
 
 
@@ -61,10 +65,12 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
     out = (out or root / "site").resolve()
     config = load_config(root)
     guard = contextlib.nullcontext() if dry_run else lock.held(write.lock_path(out))
-    with guard, closing(_cache(root, use_cache, readonly=dry_run)) as cache:
+    with guard, closing(_cache(root, use_cache, readonly=dry_run)) as cache, \
+            contextlib.ExitStack() as background:
         if not dry_run:
             write.clean_debris(out)
         report = Report()
+        made = background.enter_context(Spill(None if dry_run else spill.folder_for(out)))
         config = _plugins_ready(config, cache, report)
         report.raise_if_failed()
         every = _load(root, cache, report)
@@ -74,15 +80,17 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         site_plan = pages.plan_site(root, config, posts, report, cache)
         report.raise_if_failed()
 
-        bodies, infos, typeset, rendered = _render(posts, config, cache, jobs, site_plan,
-                                                   progress)
+        bodies, infos, typeset, rendered, indexer = _render(posts, config, cache, jobs,
+                                                            site_plan, progress, background, made)
         for info in infos:
             report.errors.extend(info.errors)
             report.warnings.extend(info.warnings)
         report.raise_if_failed()
 
-        theme = templates.Theme(root, config.theme)
-        outputs = pages.render_site(root, config, theme, posts, infos, bodies, site_plan, report)
+        theme = templates.Theme(root, config.theme, _compiled(cache))
+        outputs = pages.render_site(root, config, theme, posts, infos, bodies, site_plan, report,
+                                    made)
+        plan.merge(outputs, indexer.finish(report), root, report)
         robots = outputs.pop("robots.txt", None)  # the user's: the feeds module merges it
         plan.merge(outputs, feeds.render(config, theme, posts, infos, bodies, site_plan, outputs,
                                          robots, report), root, report)
@@ -126,6 +134,11 @@ def _plugins_ready(config: Config, cache: Cache, report: Report) -> Config:
     return dataclasses.replace(config, plugins=plugins)
 
 
+def _compiled(cache: Cache) -> Path | None:
+    """Where compiled templates are kept: beside a cache this build may write."""
+    return None if cache.readonly else templates.compiled_dir(cache.path)
+
+
 def _cache(root: Path, use_cache: bool, readonly: bool) -> Cache:
     return Cache(root / ".cache" / "cache.sqlite" if use_cache else None, readonly=readonly)
 
@@ -147,21 +160,23 @@ def _published(posts: list[content.Post], drafts: bool, future: bool,
 def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
     """Every post and page; an unchanged file's parse comes from the cache."""
     report.errors.extend(content.misplaced(root))
-    paths = content.discover(root, report.errors)
-    raws = []
-    for path in paths:
+    found = content.discover(root, report.errors)
+    version = code_version()
+    raws, keys = [], []
+    prefix = len(str(root)) + 1
+    for path, _ in found:
+        rel = str(path)[prefix:].replace(os.sep, "/")
         try:
-            raws.append(path.read_bytes())
+            raw = path.read_bytes()
         except OSError as exc:  # deleted or unreadable since it was listed
-            report.error(Problem(f"cannot read this file: {exc.strerror}",
-                                 path.relative_to(root).as_posix()))
-            raws.append(None)
-    keys = [digest("source", code_version(), p.relative_to(root).as_posix(), raw or b"")
-            for p, raw in zip(paths, raws)]
+            report.error(Problem(f"cannot read this file: {exc.strerror}", rel))
+            raw = None
+        raws.append(raw)
+        keys.append(digest("source", version, rel, raw or b""))
     known = cache.get_many("source", keys)
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
-    for path, raw, key in zip(paths, raws, keys):
+    for (path, bundle), raw, key in zip(found, raws, keys):
         if raw is None:
             continue
         post = known.get(key)
@@ -172,8 +187,8 @@ def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
                 report.error(exc)
                 continue
             parsed[key] = post
-        if post.kind == "post":  # files beside the post may have come or gone: listed anew
-            post = dataclasses.replace(post, bundle=content.bundle_of(root, path, report.errors))
+        if post.bundle != bundle:  # files beside the post may have come or gone
+            post = dataclasses.replace(post, bundle=bundle)
         report.warnings.extend(post.warnings)
         posts.append(post)
     cache.put_many("source", parsed)
@@ -194,10 +209,11 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
 
 
 def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, site_plan,
-            progress: bool = False):
-    """Render the posts whose source or code changed; the rest come from the cache.
+            progress: bool, background: contextlib.ExitStack, made: Spill):
+    """Render the posts whose source or code changed; the rest come from the cache. The
+    search index is made meanwhile, in the background.
 
-    Returns (bodies, infos, formulas typeset, posts rendered).
+    Returns (bodies, infos, formulas typeset, posts rendered, the search indexer).
     """
     version = code_version()
     plugins = config.plugins.fingerprint()
@@ -208,6 +224,11 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     missing = [i for i, k in enumerate(keys) if k not in infos]
     fresh: dict[str, Rendered] = {}
     fresh_pages: dict[str, bytes] = {}
+    bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
+    indexer = background.enter_context(search.Indexer(
+        config, posts, keys, cache, functools.partial(_search_text, bodies), rendering=missing,
+        enabled=site_plan.search, spill=made))
+    missing = indexer.order(missing)
 
     def keep(n: int, result: Rendered, page: bytes | None, formulas: dict) -> None:
         advance()
@@ -215,9 +236,12 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
         if page is not None:
             fresh_pages[key] = page
         infos[key] = result.info()
+        indexer.offer(missing[n], result.search)
         cache.put_many("formula", formulas)
         cache.put_many("plugin", result.computed)
-        result.computed = {}  # stored once, under their own keys
+        if result.search:
+            cache.put_many("search-text", {key: result.search})
+        result.computed, result.search = {}, ""  # stored once, under their own keys
         if result.errors or cache.path is None:  # errors are not cached: reported again
             fresh[key] = result
         else:
@@ -230,6 +254,11 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
 
         with bar(len(missing), "rendering", progress) as advance:
             typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs,
-                                 site_plan)
-    bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
-    return bodies, [infos[k] for k in keys], typeset, len(missing)
+                                 site_plan, _compiled(cache), made.folder)
+    return bodies, [infos[k] for k in keys], typeset, len(missing), indexer
+
+
+def _search_text(bodies: pages.Bodies, i: int) -> str:
+    """What the search index reads of post `i`, which did not render this time."""
+    return (bodies.cache.get("search-text", bodies.keys[i])
+            or search.searchable(bodies.get(i).html))

@@ -53,22 +53,29 @@ class Post:
 
     @property
     def folder(self) -> str:
-        return str(PurePosixPath(self.source).parent)
+        return self.source.rpartition("/")[0] or "."
 
 
-def discover(root: Path, problems: list[Problem]) -> list[Path]:
-    """Every post (`content/posts/<slug>/index.md`) and page (`content/pages/*.md`), sorted.
+def discover(root: Path, problems: list[Problem]) -> list[tuple[Path, tuple[str, ...]]]:
+    """Every post (`content/posts/<slug>/index.md`) and page (`content/pages/*.md`), sorted,
+    each with its bundle: the files beside a post's index.md (relative POSIX paths), copied
+    with it (a page has none).
 
     Dot-named entries are skipped; links leaving the site root are reported in `problems`.
     """
-    posts = [index for kind, folder in _entries(root / "content" / "posts", root, problems)
-             if kind == "dir" and _kind(index := folder / "index.md", root, problems) == "file"]
-    pages = [path for kind, path in _entries(root / "content" / "pages", root, problems)
-             if kind == "file" and path.suffix == ".md"]
+    posts = []
+    for kind, folder in _entries(root / "content" / "posts", root, problems):
+        if kind == "dir" and os.path.lexists(os.path.join(folder, "index.md")):
+            names = tree.names(Path(folder), root, root, problems)
+            if "index.md" in names:
+                folder = Path(folder)
+                posts.append((folder / "index.md", _bundle(root, folder, names, problems)))
+    pages = [(Path(path), ()) for kind, path in _entries(root / "content" / "pages", root, problems)
+             if kind == "file" and path.endswith(".md")]
     return posts + pages
 
 
-def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
+def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[str, str]]:
     """(kind, path) of the non-dot entries of `folder` that stay inside the site root."""
     if not folder.is_dir() or tree.check(folder, root, root, problems) != "dir":
         return []
@@ -76,21 +83,13 @@ def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[st
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith("."):
             continue
-        path = Path(entry.path)
         if entry.is_symlink():  # the full check: where does it lead?
-            kind = tree.check(path, root, root, problems)
+            kind = tree.check(Path(entry.path), root, root, problems)
         else:
             kind = "dir" if entry.is_dir() else "file" if entry.is_file() else None
         if kind:
-            found.append((kind, path))
+            found.append((kind, entry.path))
     return found
-
-
-def _kind(path: Path, root: Path, problems: list[Problem]) -> str | None:
-    """'file' or 'dir' for an existing `path` (a link leaving the root is reported), else None."""
-    if not (path.is_symlink() or path.exists()):
-        return None
-    return tree.check(path, root, root, problems)
 
 
 def misplaced(root: Path) -> list[Problem]:
@@ -212,22 +211,15 @@ def _leftovers(body: str, body_line: int, text: str, rel: str) -> list[Problem]:
     return problems
 
 
-def bundle_of(root: Path, index: Path, problems: list[Problem]) -> tuple[str, ...]:
-    """The files beside a post's index.md (relative POSIX paths), which are copied with it.
-
-    Only what `tree.files` lets through (no dot names, no links leaving the site root); a file
-    that would replace the post's own page is reported.
-    """
-    folder = index.parent
-    bundle = []
-    for path in tree.files(folder, root, root, problems):
-        rel = path.relative_to(folder).as_posix()
-        if rel == "index.html":
-            problems.append(Problem("`index.html` beside a post would replace the post's page; "
-                                    "rename it", path.relative_to(root).as_posix()))
-        elif path != index:
-            bundle.append(rel)
-    return tuple(bundle)
+def _bundle(root: Path, folder: Path, names: list[str],
+            problems: list[Problem]) -> tuple[str, ...]:
+    """The files beside a post's index.md: only what `tree.names` lets through (no dot
+    names, no links leaving the site root); a file that would replace the post's own page is
+    reported."""
+    if "index.html" in names:
+        problems.append(Problem("`index.html` beside a post would replace the post's page; "
+                                "rename it", (folder / "index.html").relative_to(root).as_posix()))
+    return tuple(n for n in names if n not in ("index.md", "index.html"))
 
 
 def _check_characters(text: str, rel: str) -> None:

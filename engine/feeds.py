@@ -80,10 +80,10 @@ def render(config: Config, theme: templates.Theme, posts: list[Post], infos: lis
     # the feeds are made of the newest posts: unchanged posts, unchanged feeds
     key = digest("feed", theme.fingerprint, repr(config), [bodies.keys[i] for i in blog],
                  [plan.page_inputs(config.root, posts[i])[1] for i in blog])
-    for name, make in (("feed.xml", atom), ("feed.json", lambda: _json_feed(config, entries()))):
-        made = pages.cached_output(bodies.cache, digest(name, key), make, report)
-        if made is not None:
-            out[name] = made
+    out.update(pages.cached_outputs(bodies.cache, [
+        (name, digest(name, key), make)
+        for name, make in (("feed.xml", atom), ("feed.json", lambda: _json_feed(config, entries())))],
+        report))
     if config.base_url:
         out["sitemap.xml"] = _sitemap(config, posts, plan, outputs)
         out["robots.txt"] = _robots(config, robots)

@@ -73,6 +73,6 @@ def _make(cache: Cache, key: str, path: Path, width: int) -> bytes:
 
 @functools.cache
 def _pillow() -> str:
-    from importlib import metadata
+    from .version import versions
 
-    return metadata.version("pillow")
+    return versions(("pillow",))[0]

@@ -7,16 +7,12 @@ imported posts (Gatsby, Jekyll) carry HTML whose files may be generated or added
 from __future__ import annotations
 
 import posixpath
-import re
 from urllib.parse import unquote, urlsplit
 
 from .config import Config
 from .content import Post
 from .errors import Problem, Report, source_line
-from .rendered import PostInfo
-
-_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
-
+from .rendered import PostInfo, local
 
 def check(posts: list[Post], infos: list[PostInfo], outputs: dict, config: Config,
           report: Report) -> None:
@@ -43,10 +39,9 @@ def check(posts: list[Post], infos: list[PostInfo], outputs: dict, config: Confi
 
 def _resolve(target: str, page_url: str, base_path: str) -> str | None:
     """The site-relative file a reference points to, or None when it is not ours to check."""
-    target = target.strip()
-    if not target or target.startswith("#") or _EXTERNAL.match(target):
+    if not local(target):
         return None
-    path = unquote(urlsplit(target).path)
+    path = unquote(urlsplit(target.strip()).path)
     if not path:
         return None
     if path.startswith("/"):

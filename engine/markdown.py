@@ -21,7 +21,7 @@ from .content import Post
 from .formulas import FormulaStore
 from .plugin_host import PluginSet, register_all
 from .services import problem
-from .rendered import Ref, Rendered
+from .rendered import Ref, Rendered, local
 from .slug import slug
 
 MAX_NESTING = 50  # block quotes and lists deeper than this are cut by markdown-it: reported
@@ -133,16 +133,17 @@ def _render_fence(self, tokens: list[Token], idx: int, options, env: dict) -> st
 
 
 def _collect_refs(tokens: list[Token], env: dict) -> None:
-    refs = env["refs"]
+    found = []
     for tok in _walk(tokens):
         if tok.type == "link_open":
-            refs.append(Ref(str(tok.attrGet("href") or ""), _line(tok), True))
+            found.append(Ref(str(tok.attrGet("href") or ""), _line(tok), True))
         elif tok.type == "image":
-            refs.append(Ref(str(tok.attrGet("src") or ""), _line(tok), True))
+            found.append(Ref(str(tok.attrGet("src") or ""), _line(tok), True))
         elif tok.type in ("html_block", "html_inline"):
             for m in _HTML_REF.finditer(tok.content):
                 line = _line(tok) + tok.content.count("\n", 0, m.start())
-                refs.append(Ref(m.group(1) if m.group(1) is not None else m.group(2), line, False))
+                found.append(Ref(m.group(1) if m.group(1) is not None else m.group(2), line, False))
+    env["refs"].extend(ref for ref in found if local(ref.target))
 
 
 def _plain_text(tokens: list[Token]) -> str:

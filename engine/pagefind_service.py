@@ -14,21 +14,23 @@ import json
 import subprocess
 import threading
 from pathlib import Path
+from typing import Iterable, Iterator
 
 
 class PagefindError(Exception):
     pass
 
 
-def index_groups(binary: Path, groups: list[list[tuple[str, str]]],
-                 language: str) -> list[dict[str, bytes]]:
-    """Index each group of pages ((url, html) pairs) as its own bundle: file path -> bytes."""
+def index_groups(binary: Path, groups: Iterable[list[tuple[str, str]]],
+                 language: str) -> Iterator[dict[str, bytes]]:
+    """Index each group of pages ((url, html) pairs) as its own bundle, yielding its files
+    (path -> bytes) as soon as it is done. `groups` may be a generator that waits for its
+    pages: one Pagefind process serves all."""
     process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         answers = _Answers(process)
         next_id = 1
-        bundles = []
         for pages in groups:
             index_id = answers.ask(next_id, {"type": "NewIndex",
                                              "config": {"force_language": language}})["index_id"]
@@ -43,8 +45,7 @@ def index_groups(binary: Path, groups: list[list[tuple[str, str]]],
             next_id += 1 + len(requests)
             files = answers.ask(next_id, {"type": "GetFiles", "index_id": index_id})
             next_id += 1
-            bundles.append({f["path"]: base64.b64decode(f["content"]) for f in files["files"]})
-        return bundles
+            yield {f["path"]: base64.b64decode(f["content"]) for f in files["files"]}
     finally:
         if process.stdin:
             process.stdin.close()
@@ -54,7 +55,7 @@ def index_groups(binary: Path, groups: list[list[tuple[str, str]]],
 
 def index_pages(binary: Path, pages: list[tuple[str, str]], language: str) -> dict[str, bytes]:
     """Index `pages` ((url, html) pairs) into one bundle: file path -> bytes."""
-    return index_groups(binary, [pages], language)[0]
+    return next(index_groups(binary, [pages], language))
 
 
 def _message(message_id: int, payload: dict) -> bytes:

@@ -6,7 +6,6 @@ posts' navigation (`navigation.py`), their template values (`views.py`) and the 
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,10 +16,11 @@ from .cache import Cache, digest
 from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report, source_line
-from .outputs import Deferred, Output
+from .outputs import Deferred, Output, digest_of
 from .plan import merge
 from .rendered import PostInfo, Rendered
 from .site_settings import MenuItem
+from .spill import Spill
 
 # kept importable from here: other modules and tests name them as pages.*
 GENERATOR = views.GENERATOR
@@ -40,9 +40,21 @@ class SitePlan:
     search: bool  # a search page and its index (Pagefind needs at least one page to index)
 
     def page_inputs(self, root: Path, post: Post) -> tuple:
-        """Everything besides the post itself that its page shows, for the page's key."""
-        return (self.navs.get(post.source), [self.tags.get(t) for t in post.tags], self.menu,
-                images.stamp(root / post.folder, post.bundle))
+        """Everything besides the post itself that its page shows, for the page's key (as
+        text: a key is made for every page of every build)."""
+        return (repr(self.navs.get(post.source)), [self._tag_text(t) for t in post.tags],
+                self._menu_text, images.stamp(root / post.folder, post.bundle)
+                if post.bundle else ())
+
+    @functools.cached_property
+    def _menu_text(self) -> str:
+        return repr(self.menu)
+
+    def _tag_text(self, name: str) -> str:
+        known = self.__dict__.setdefault("_tag_texts", {})
+        if name not in known:
+            known[name] = repr(self.tags.get(name))
+        return known[name]
 
 
 def plan_site(root: Path, config: Config, posts: list[Post], report: Report,
@@ -69,22 +81,21 @@ def render_post_page(theme: templates.Theme, config: Config, post: Post, info: P
 
 def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[Post],
                 infos: list[PostInfo], bodies: "Bodies", plan: SitePlan,
-                report: Report) -> dict[str, Output]:
+                report: Report, made: Spill = Spill(None)) -> dict[str, Output]:
     """Every page, generated asset, copied bundle file, theme asset (the math font among
-    them), static file and the search index.
+    them) and static file.
 
     A page whose inputs are unchanged is not rendered: its digest comes from the cache and the
     writer links the previous file (or renders it, through `Deferred`, if it is gone).
     """
     out: dict[str, Output] = {}
+    wanted: list[tuple[str, str, Callable[[], bytes]]] = []  # made once all keys are known
+    settings = repr(config)
 
     def cached(url: str, key: str, render: Callable[[], bytes]) -> None:
-        path = url + "index.html" if not url.endswith(".html") else url
-        made = cached_output(bodies.cache, key, render, report)
-        if made is not None:
-            out[path] = made
+        wanted.append((url + "index.html" if not url.endswith(".html") else url, key, render))
 
-    def post_page(i: int) -> bytes:
+    def post_page(i: int) -> Output:
         prerendered = bodies.pages.get(bodies.keys[i])
         if prerendered is not None:
             return prerendered
@@ -94,7 +105,7 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
         """A page listing posts: re-rendered only when what it shows has changed."""
         shown = [_shown(item) for item in page.items]
         key = digest("listing", page.template, page.url, page.title, theme.fingerprint,
-                     repr(config), plan.menu, shown, repr(page.extra.get("pagination").__dict__
+                     settings, plan.menu, shown, repr(page.extra.get("pagination").__dict__
                                             if page.extra.get("pagination") else None))
         cached(page.url, key, lambda: theme.render(page.template, views.page_context(
             config, page.template, page.url, page.title, page.description, menu=plan.menu,
@@ -103,7 +114,7 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     items = []
     for i, (post, info) in enumerate(zip(posts, infos)):
         _post_files(root, post, info, bodies, i, out, report)
-        cached(post.url, digest("page", bodies.keys[i], theme.fingerprint, repr(config),
+        cached(post.url, digest("page", bodies.keys[i], theme.fingerprint, settings,
                                 plan.page_inputs(root, post)), functools.partial(post_page, i))
         if post.image and post.image not in post.bundle and post.image not in info.assets:
             line, text = urls.frontmatter_line(root, post, "image")
@@ -118,14 +129,13 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     if plan.search:
         listing(listings.search_page(config, [search.bundle_path(n)
                                               for n in range(len(search.bundles(posts)))]))
-    cached("404.html", digest("404", theme.fingerprint, repr(config), plan.menu),
+    cached("404.html", digest("404", theme.fingerprint, settings, plan.menu),
            lambda: theme.render("404.html", views.page_context(
                config, "404.html", "404.html", i18n.labels(config.lang)["not_found"],
                menu=plan.menu)))
+    out.update(cached_outputs(bodies.cache, wanted, report, made))
     _copied_files(root, theme, out, report)
     _check_menu(root, plan.menu, out, report)
-    if plan.search:
-        merge(out, search.index(config, posts, infos, bodies, report), root, report)
     return out
 
 
@@ -153,21 +163,28 @@ def _shown(item) -> tuple:
             tuple(t.name for t in item.tags))
 
 
-def cached_output(cache: Cache, key: str, render: Callable[[], bytes],
-                  report: Report) -> Output | None:
-    """A generated file whose inputs digest to `key`: when a build already made it, only its
-    digest (the writer links the previous file, or renders it if it is gone); else rendered
-    now, its digest remembered. None when rendering failed (the error is in `report`)."""
-    sha = cache.get("page", key)
-    if sha is not None:
-        return Deferred(sha, render)
-    try:
-        data = render()
-    except BuildError as exc:
-        report.error(exc)
-        return None
-    cache.put("page", key, hashlib.sha256(data).hexdigest())
-    return data
+def cached_outputs(cache: Cache, wanted: list[tuple[str, str, Callable[[], Output]]],
+                   report: Report, made: Spill = Spill(None)) -> dict[str, Output]:
+    """Generated files (path, key of their inputs, how to make them): when a build already
+    made one, only its digest (the writer links the previous file, or renders it if it is
+    gone); else rendered now, its digest remembered. A file whose rendering failed is left
+    out, its error in `report`."""
+    known = cache.get_many("page", [key for _, key, _ in wanted])
+    out: dict[str, Output] = {}
+    for path, key, render in wanted:
+        if key in known:
+            out[path] = Deferred(known[key], render)
+            continue
+        try:
+            data = render()
+        except BuildError as exc:
+            report.error(exc)
+            continue
+        if isinstance(data, bytes):
+            data = made.keep(data)
+        cache.put("page", key, digest_of(data))
+        out[path] = data
+    return out
 
 
 def _post_files(root: Path, post: Post, info: PostInfo, bodies: "Bodies", i: int,

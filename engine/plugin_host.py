@@ -24,7 +24,6 @@ import json
 import importlib.util
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
@@ -74,6 +73,8 @@ def find(root: Path, name: str, options: dict) -> Plugin:
         for candidate in (base / name, base / f"{name}.py"):
             if (candidate / "__init__.py").is_file() or candidate.is_file():
                 return Plugin(name, _options(options), str(candidate), digest_of_sources(candidate, candidate.parent))
+    from importlib import metadata  # only when the plugin is not in a folder: it is slow
+
     for entry in metadata.entry_points(group=ENTRY_POINTS):
         if entry.name == name:
             module = entry.value.split(":")[0]

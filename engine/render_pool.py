@@ -14,38 +14,44 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from . import markdown, pages, templates
+from . import markdown, pages, search, templates
 from .cache import Cache
 from .config import Config
 from .content import Post
 from .errors import BuildError
 from .formulas import FormulaStore
+from .outputs import Output
+from .spill import Spill
 
 _MIN_PER_WORKER = 8
 _CHUNK = 8
 _worker: "_Renderer | None" = None
 
-# sink(index, rendered, page bytes or None, new formulas)
-Sink = Callable[[int, markdown.Rendered, "bytes | None", dict], None]
+# sink(index, rendered, page (bytes or spilled) or None, new formulas)
+Sink = Callable[[int, markdown.Rendered, "Output | None", dict], None]
 
 
 class _Renderer:
     """Renders posts and their pages in one process, memoising formulas."""
 
-    def __init__(self, config: Config, cache: Cache | None, plan: "pages.SitePlan"):
+    def __init__(self, config: Config, cache: Cache | None, plan: "pages.SitePlan",
+                 compiled: Path | None = None, spill: Path | None = None):
         self.config = config
         self.plan = plan
+        self.spill = Spill(spill)
         self.store = FormulaStore(cache)
-        self.theme = templates.Theme(config.root, config.theme)
+        self.theme = templates.Theme(config.root, config.theme, compiled)
 
-    def render(self, post: Post) -> tuple[markdown.Rendered, bytes | None]:
+    def render(self, post: Post) -> tuple[markdown.Rendered, Output | None]:
         result = markdown.render(post, self.config.math_dialect, self.store, self.config.plugins,
                                  site_macros=self.config.math_macros)
         if result.errors:
             return result, None
+        if self.plan is not None and self.plan.search:
+            result.search = search.searchable(result.html)
         try:
-            page = pages.render_post_page(self.theme, self.config, post, result.info(),
-                                          result.html, self.plan)
+            page = self.spill.keep(pages.render_post_page(
+                self.theme, self.config, post, result.info(), result.html, self.plan))
         except BuildError:  # the parent renders it again and reports the error in its place
             page = None
         return result, page
@@ -57,12 +63,13 @@ class _Renderer:
 
 
 def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
-               jobs: int | None = None, plan: "pages.SitePlan | None" = None) -> int:
+               jobs: int | None = None, plan: "pages.SitePlan | None" = None,
+               compiled: Path | None = None, spill: Path | None = None) -> int:
     """Render `posts`, calling `sink` for each in order. Returns the formulas typeset."""
     jobs = jobs or os.cpu_count() or 1
     jobs = min(jobs, max(1, len(posts) // _MIN_PER_WORKER))
     if jobs <= 1:
-        renderer = _Renderer(config, cache, plan)
+        renderer = _Renderer(config, cache, plan, compiled, spill)
         for i, post in enumerate(posts):
             result, page = renderer.render(post)
             sink(i, result, page, renderer.take_formulas())
@@ -72,7 +79,7 @@ def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
     method = "fork" if sys.platform.startswith("linux") else None
     typeset = 0
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                             initializer=_init, initargs=(config, cache.path, plan)) as pool:
+                             initializer=_init, initargs=(config, cache.path, plan, compiled, spill)) as pool:
         for n, (results, formulas, count) in enumerate(pool.map(_render_chunk, chunks)):
             typeset += count
             for j, (result, page) in enumerate(results):
@@ -80,9 +87,11 @@ def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
     return typeset
 
 
-def _init(config: Config, cache_path: Path | None, plan) -> None:
+def _init(config: Config, cache_path: Path | None, plan, compiled: Path | None,
+          spill: Path | None) -> None:
     global _worker
-    _worker = _Renderer(config, Cache(cache_path, readonly=True) if cache_path else None, plan)
+    _worker = _Renderer(config, Cache(cache_path, readonly=True) if cache_path else None, plan,
+                        compiled, spill)
 
 
 def _render_chunk(posts: list[Post]):

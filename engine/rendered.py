@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .errors import Problem
+
+
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+def local(target: str) -> bool:
+    """Whether a link or image source may point to a file of this site: not another site's,
+    not an anchor of the page. Only those are kept, to be checked."""
+    target = target.strip()
+    return bool(target) and not target.startswith("#") and not _EXTERNAL.match(target)
 
 
 class Ref(NamedTuple):
@@ -48,6 +59,7 @@ class Rendered:
     summary: str = ""
     words: int = 0
     computed: dict = field(default_factory=dict)  # plugin values computed here, for the cache
+    search: str = ""  # what the search index reads of it, made where it rendered
 
     def info(self) -> PostInfo:
         return PostInfo(self.dialect, tuple(self.errors), tuple(self.warnings), tuple(self.refs),

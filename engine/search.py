@@ -7,25 +7,28 @@ given (checked: two builds give the same bytes). It is cached by the posts' keys
 build neither runs Pagefind nor loads the bundle: only the files' digests are read, and the
 bytes are fetched from the cache only when the previous site lacks them.
 
-Pagefind has no incremental mode: any change to a post indexes every post again (about 4 s
-of CPU per 1000 posts of 1500 words).
+Pagefind has no incremental mode (about 4.5 s of CPU per 1000 posts of 1500 words), so the
+index is made of bundles of SHARD posts, merged by the search page: an edit indexes its own
+bundle again. Pagefind runs while the posts render, in its own process.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import html as html_lib
 import re
+import threading
 from pathlib import Path
+from typing import Callable, Iterator
 
 from .cache import digest
 from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report
-from .outputs import Deferred, Output
+from .outputs import Deferred, Output, digest_of
+from .spill import Spill
 from .pagefind_service import PagefindError, index_groups
-from .rendered import PostInfo
+from .version import versions
 
 # Pagefind's other UIs, which the search page does not load
 _UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
@@ -51,61 +54,127 @@ def bundle_path(n: int) -> str:
     return "pagefind/" if n == 0 else f"pagefind-{n}/"
 
 
-def index(config: Config, posts: list[Post], infos: list[PostInfo], bodies,
-          report: Report) -> dict[str, Output]:
-    """`pagefind*/...` path -> output; empty (with an error) when Pagefind is missing."""
-    from importlib import metadata
+class Indexer:
+    """Builds the search index while the posts render. Rendering hands each post's searchable
+    text to `offer`; a bundle goes to Pagefind, which works in its own process, as soon as all
+    of its posts' texts are in, so indexing overlaps rendering instead of following it.
 
-    try:
-        version = metadata.version("pagefind-bin")
-    except metadata.PackageNotFoundError:
-        version = ""
-    groups = bundles(posts)
-    keys = [digest("search", version, config.lang, n, [bodies.keys[i] for i in group],
-                   [(posts[i].title, posts[i].url, posts[i].kind) for i in group])
-            for n, group in enumerate(groups)]
+    Bundles whose inputs are unchanged come from the cache (only their digests are read). A
+    context manager: leaving it stops Pagefind, finished or not."""
 
-    def build(wanted: list[int]) -> dict[int, dict[str, bytes]]:
-        from pagefind.service import get_executable
+    def __init__(self, config: Config, posts: list[Post], keys: list[str], cache,
+                 text_of: Callable[[int], str], *, rendering: list[int], enabled: bool = True,
+                 spill: Spill = Spill(None)):
+        self.config, self.posts, self.cache, self.spill = config, posts, cache, spill
+        self.groups = bundles(posts) if enabled else []
+        version = _pagefind_version()
+        self.keys = [digest("search", version, config.lang, n, [keys[i] for i in group],
+                            [(posts[i].title, posts[i].url, posts[i].kind) for i in group])
+                     for n, group in enumerate(self.groups)]
+        self.known = cache.get_many("search-digests", self.keys)
+        self.missing = [n for n, key in enumerate(self.keys) if key not in self.known]
+        later = set(rendering)
+        # texts of the posts that do not render this time: read here, since the cache
+        # belongs to this thread
+        self.texts = {i: text_of(i) for n in self.missing for i in self.groups[n]
+                      if i not in later}
+        self._text_of = text_of
+        self.made: dict[int, dict[str, Output]] = {}
+        self.failure: Exception | None = None
+        self._ready = threading.Condition()
+        self._stopped = False
+        self._thread = None
+        if self.missing:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
 
-        binary = get_executable()
-        if binary is None:
-            raise FileNotFoundError("no Pagefind binary: the `pagefind[bin]` extra is missing")
-        pages = [[("/" + posts[i].url, _page(posts[i].title, bodies.get(i).html, config.lang))
-                  for i in groups[n]] for n in wanted]
-        try:
-            made = index_groups(binary, pages, _language(config.lang))
-        except (PagefindError, OSError) as exc:
-            raise FileNotFoundError(f"Pagefind failed: {exc}") from None
-        result = {}
-        for n, files in zip(wanted, made):
-            files = {bundle_path(n) + path: files[path] for path in sorted(files)
-                     if _kept(n, path)}
-            bodies.cache.put("search", keys[n], files)
-            bodies.cache.put("search-digests", keys[n], {p: hashlib.sha256(d).hexdigest()
-                                                         for p, d in files.items()})
-            result[n] = files
-        return result
+    def order(self, rendering: list[int]) -> list[int]:
+        """`rendering` in the order that completes bundles soonest."""
+        place = {i: (n, k) for n, group in enumerate(self.groups) for k, i in enumerate(group)}
+        return sorted(rendering, key=lambda i: place.get(i, (len(self.groups), i)))
 
-    known = bodies.cache.get_many("search-digests", keys)
-    out: dict[str, Output] = {}
-    for n, key in enumerate(keys):
-        if key in known:  # the bytes only when the writer needs them; a lost one is made again
-            load = functools.cache(lambda n=n, key=key: bodies.cache.get("search", key)
-                                   or build([n])[n])
-            out.update({path: Deferred(sha, functools.partial(_file, load, path))
-                        for path, sha in known[key].items()})
-    missing = [n for n, key in enumerate(keys) if key not in known]
-    if missing:
-        try:
-            for files in build(missing).values():
-                out.update(files)
-        except (ImportError, FileNotFoundError) as exc:
-            report.error(Problem(f"the search index could not be built ({exc}); install "
-                                 "Pagefind with `python -m pip install -r requirements.txt`, "
-                                 "or set `search = false` in site.toml", "site.toml"))
+    def offer(self, i: int, text: str) -> None:
+        with self._ready:
+            self.texts[i] = text
+            self._ready.notify()
+
+    def __enter__(self) -> "Indexer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._ready:
+            self._stopped = True
+            self._ready.notify()
+        if self._thread is not None:
+            self._thread.join()
+
+    def finish(self, report: Report) -> dict[str, Output]:
+        """`pagefind*/...` path -> output; empty (with an error) when Pagefind failed."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.failure is not None:
+            report.error(Problem(f"the search index could not be built ({self.failure}); "
+                                 "install Pagefind with `python -m pip install -r "
+                                 "requirements.txt`, or set `search = false` in site.toml",
+                                 "site.toml"))
             return {}
-    return out
+        out: dict[str, Output] = {}
+        for n, key in enumerate(self.keys):
+            if key in self.known:  # indexed again only if the previous site lacks a file
+                load = functools.cache(functools.partial(self._again, n))
+                out.update({path: Deferred(sha, functools.partial(_file, load, path))
+                            for path, sha in self.known[key].items()})
+        for n, files in self.made.items():
+            self.cache.put("search-digests", self.keys[n],
+                           {p: digest_of(d) for p, d in files.items()})
+            out.update(files)
+        return out
+
+    def _again(self, n: int) -> dict[str, Output]:
+        """Bundle `n` indexed now, for a file the previous site lost."""
+        self.missing, self._stopped = [n], False
+        self.texts = {i: self._text_of(i) for i in self.groups[n]}
+        self._run()
+        if self.failure is not None:
+            raise self.failure
+        return self.made[n]
+
+    def _run(self) -> None:
+        try:
+            from pagefind.service import get_executable
+
+            binary = get_executable()
+            if binary is None:
+                raise FileNotFoundError("no Pagefind binary: the `pagefind[bin]` extra is missing")
+            made = index_groups(binary, self._pages(), _language(self.config.lang))
+            for n, files in zip(self.missing, made):  # each bundle leaves memory at once
+                self.made[n] = {bundle_path(n) + path: self.spill.keep(files[path])
+                                for path in sorted(files) if _kept(n, path)}
+        except _Stopped:
+            pass
+        except (ImportError, OSError, PagefindError) as exc:
+            self.failure = exc
+
+    def _pages(self) -> Iterator[list[tuple[str, str]]]:
+        """Each missing bundle's pages, as soon as its texts are in."""
+        for n in self.missing:
+            group = self.groups[n]
+            with self._ready:
+                while not self._stopped and any(i not in self.texts for i in group):
+                    self._ready.wait()
+                if self._stopped:
+                    raise _Stopped
+                texts = [self.texts.pop(i) for i in group]
+            yield [("/" + self.posts[i].url, _page(self.posts[i].title, text, self.config.lang))
+                   for i, text in zip(group, texts)]
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _pagefind_version() -> str:
+    return versions(("pagefind-bin",))[0]
 
 
 def _kept(n: int, path: str) -> bool:
@@ -120,11 +189,11 @@ def _language(lang: str) -> str:
     return lang.replace("_", "-").split("-")[0].lower()
 
 
-def _page(title: str, body: str, lang: str) -> str:
-    """One small HTML page of a post, as Pagefind reads it."""
+def _page(title: str, text: str, lang: str) -> str:
+    """One small HTML page of a post (`text` from `searchable`), as Pagefind reads it."""
     return (f'<!doctype html><html lang="{_language(lang)}"><head><title>'
             f"{html_lib.escape(title)}</title></head><body><main data-pagefind-body><h1>"
-            f"{html_lib.escape(title)}</h1>{searchable(body)}</main></body></html>")
+            f"{html_lib.escape(title)}</h1>{text}</main></body></html>")
 
 
 def searchable(body: str) -> str:
@@ -147,6 +216,6 @@ def searchable(body: str) -> str:
 def _file(load, path: str) -> bytes:
     try:
         return load()[path]
-    except (KeyError, ImportError, FileNotFoundError) as exc:
+    except (KeyError, ImportError, OSError, PagefindError) as exc:
         raise BuildError(f"the search index could not be built again ({exc}); build with "
                          "`--no-cache`", "site.toml") from None

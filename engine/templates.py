@@ -2,6 +2,9 @@
 
 A `Theme` knows its fingerprint from the template files alone; Jinja2 is imported and the
 environment built only when a page actually has to be rendered (a no-op build renders none).
+Compiled templates are kept in `.cache/templates/` (Jinja's bytecode cache, each entry checked
+against its template's source), so an edit does not compile the theme again: the same trust
+as Python's own `__pycache__` folders beside the site's plugins.
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ def theme_dirs(root: Path, theme: str) -> list[Path]:
 
 
 class Theme:
-    def __init__(self, root: Path, name: str):
+    def __init__(self, root: Path, name: str, compiled: Path | None = None):
         self.root = root
         self.name = name
         self.dirs = theme_dirs(root, name)
+        self.compiled = compiled  # where compiled templates are kept, or None
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -44,21 +48,39 @@ class Theme:
 
     @functools.cached_property
     def env(self):
-        return environment(self.root, self.name)
+        return environment(self.root, self.name, self.compiled)
 
     def render(self, name: str, context: dict) -> bytes:
         return render(self.env, name, context).encode("utf-8")
 
 
-def environment(root: Path, theme: str):
+def environment(root: Path, theme: str, compiled: Path | None = None):
     import jinja2
 
     loader = jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(root, theme)])
     env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
                              autoescape=True, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True,
+                             bytecode_cache=_bytecode_cache(compiled))
     env.globals["site_root"] = str(root)  # for error paths relative to the site
     return env
+
+
+def compiled_dir(cache_path: Path | None) -> Path | None:
+    """Where compiled templates live beside the build cache (`cache_path`), or None."""
+    return cache_path.parent / "templates" if cache_path is not None else None
+
+
+def _bytecode_cache(folder: Path | None):
+    import jinja2
+
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only disk: templates are compiled every time
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render(env, name: str, context: dict) -> str:

@@ -31,41 +31,47 @@ def files(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> 
     Problems (links leaving `boundary`, special files) are appended to `problems`, named
     relative to `root` (the site root, for messages).
     """
-    found: list[Path] = []
+    return [folder / name for name in names(folder, boundary, root, problems)]
+
+
+def names(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> list[str]:
+    """`files`, as POSIX paths relative to `folder` (no Path made per file: a site has many)."""
+    found: list[str] = []
     seen: set[tuple[int, int]] = set()
 
-    def walk(current: Path) -> None:
-        st = current.stat()
+    def walk(current: str, prefix: str) -> None:
+        st = os.stat(current)
         if (st.st_dev, st.st_ino) in seen:  # a link back up the tree
             return
         seen.add((st.st_dev, st.st_ino))
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as exc:
-            problems.append(Problem(f"cannot read this folder: {exc.strerror}", _rel(current, root)))
+            problems.append(Problem(f"cannot read this folder: {exc.strerror}",
+                                    _rel(Path(current), root)))
             return
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             # the directory entry's own type answers without a system call for plain files
             # and folders; links and anything unusual get the full check
-            if not entry.is_symlink() and entry.is_file(follow_symlinks=False):
-                found.append(Path(entry.path))
-                continue
-            if not entry.is_symlink() and entry.is_dir(follow_symlinks=False):
-                walk(Path(entry.path))
-                continue
-            path = Path(entry.path)
-            kind = check(path, boundary, root, problems)
+            if entry.is_symlink():
+                kind = check(Path(entry.path), boundary, root, problems)
+            elif entry.is_file(follow_symlinks=False):
+                kind = "file"
+            elif entry.is_dir(follow_symlinks=False):
+                kind = "dir"
+            else:
+                kind = check(Path(entry.path), boundary, root, problems)
             if kind == "dir":
-                walk(path)
+                walk(entry.path, prefix + entry.name + "/")
             elif kind == "file":
-                found.append(path)
+                found.append(prefix + entry.name)
 
     if folder.is_symlink() and check(folder, boundary, root, problems) != "dir":
         return found
     try:
-        walk(folder)
+        walk(str(folder), "")
     except (FileNotFoundError, NotADirectoryError):  # no such folder: nothing to publish
         pass
     return found

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from importlib import metadata
+import os
+import re
+import sys
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -36,8 +38,40 @@ def versions(packages: tuple[str, ...]) -> tuple[str, ...]:
     """`name==version` (or `name missing`) of each installed package, for cache keys."""
     out = []
     for name in packages:
-        try:
-            out.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{name} missing")
+        version = _installed().get(_normal(name)) or _metadata_version(name)
+        out.append(f"{name}=={version}" if version else f"{name} missing")
     return tuple(out)
+
+
+_DIST_INFO = re.compile(r"^(.+?)-([^-]+)\.dist-info$")
+
+
+@functools.cache
+def _installed() -> dict[str, str]:
+    """Installed distributions by normalized name, read from the `*.dist-info` folder names
+    on sys.path (the first one wins, as for imports). Importing `importlib.metadata` costs
+    more than a no-op build's own work; it stays the fallback for other layouts."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            m = _DIST_INFO.match(name)
+            if m:
+                found.setdefault(_normal(m.group(1)), m.group(2))
+    return found
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _metadata_version(name: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None

@@ -20,9 +20,10 @@ import os
 import shutil
 from pathlib import Path
 
+from . import spill
 from .cache import Cache
 from .errors import BuildFailed, Problem
-from .outputs import Deferred, Output, digest_of
+from .outputs import Deferred, Output, Spilled, digest_of
 
 _MANIFEST = "manifest"
 _SPARE = "spare-manifest"
@@ -43,10 +44,11 @@ def manifest(out: Path, cache: Cache) -> dict[str, tuple[str, int, int]]:
 def unchanged(hashes: dict[str, str], out: Path, previous: dict) -> set[str]:
     """The outputs whose previous file in `out` holds the same bytes (by `previous`, the
     `manifest`, checked against the file's size and modification time)."""
-    same = set()
+    same, folder = set(), str(out)
     for path, digest in hashes.items():
         entry = previous.get(path)
-        if entry is not None and entry[0] == digest and _same_stat(out / path, entry):
+        if (entry is not None and entry[0] == digest
+                and _same_stat(os.path.join(folder, path), entry)):
             same.add(path)
     return same
 
@@ -74,7 +76,7 @@ def site(outputs: dict[str, Output], hashes: dict[str, str], out: Path, cache: C
         if known is None:
             shutil.rmtree(spare, ignore_errors=True)
             spare.mkdir()
-        written = _update(spare, known or {}, outputs, hashes, out, keep)
+        written, entries = _update(spare, known or {}, outputs, hashes, out, keep, previous)
         _swap(spare, out)
     except OSError as exc:
         shutil.rmtree(spare, ignore_errors=True)
@@ -86,7 +88,7 @@ def site(outputs: dict[str, Output], hashes: dict[str, str], out: Path, cache: C
         shutil.rmtree(spare, ignore_errors=True)
         raise
     _mark(out)
-    _save_manifest(cache, key, out, hashes)
+    _save_manifest(cache, key, entries)
     if spare.is_dir():  # it now holds the previous site: the next build updates it in turn
         if cache.path is None or not previous:
             shutil.rmtree(spare, ignore_errors=True)
@@ -102,10 +104,15 @@ def spare_path(out: Path) -> Path:
 
 
 def _update(spare: Path, known: dict, outputs: dict[str, Output], hashes: dict[str, str],
-            out: Path, keep: set[str]) -> int:
+            out: Path, keep: set[str], previous: dict) -> tuple[int, dict]:
     """Turn the spare folder (holding `known`, a manifest) into `outputs`. Only what differs
-    is touched; each file is written beside its place and renamed over it."""
-    written = 0
+    is touched; each file is written beside its place and renamed over it. An empty spare
+    is filled directly: nothing in it is anyone's yet.
+
+    Returns (files written, the new manifest)."""
+    if not known:
+        return _fill(spare, outputs, hashes, out, keep, previous)
+    written, stats = 0, {}
     for path in sorted(set(known) - set(outputs), reverse=True):
         target = spare / path
         if target.is_dir() and not target.is_symlink():
@@ -117,6 +124,7 @@ def _update(spare: Path, known: dict, outputs: dict[str, Output], hashes: dict[s
         target = spare / path
         entry = known.get(path)
         if entry is not None and entry[0] == hashes[path] and _same_stat(target, entry):
+            stats[path] = entry
             continue
         _make_parent(target, spare)
         if target.is_dir() and not target.is_symlink():
@@ -124,14 +132,45 @@ def _update(spare: Path, known: dict, outputs: dict[str, Output], hashes: dict[s
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         if path in keep and _link(out / path, temporary):
             os.replace(temporary, target)
+            stats[path] = previous[path]
             continue
-        if isinstance(outputs[path], Deferred):  # its old file vanished after the check
-            raise OSError(errno.ENOENT, "the previous file disappeared during the build",
-                          str(out / path))
-        _put(outputs[path], temporary)
+        _put(_bytes_of(outputs[path], out / path), temporary)
         os.replace(temporary, target)
+        stats[path] = _entry(hashes[path], target)
         written += 1
-    return written
+    return written, stats
+
+
+def _fill(spare: Path, outputs: dict[str, Output], hashes: dict[str, str], out: Path,
+          keep: set[str], previous: dict) -> tuple[int, dict]:
+    """`_update` into an empty spare: each folder made once, unchanged files hard-linked."""
+    written, stats, made = 0, {}, {str(spare)}
+    for path in sorted(outputs):
+        target = os.path.join(spare, path)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            while folder not in made:
+                made.add(folder)
+                folder = os.path.dirname(folder)
+        if path in keep and _link(out / path, target):
+            stats[path] = previous[path]
+            continue
+        _put(_bytes_of(outputs[path], out / path), Path(target))
+        stats[path] = _entry(hashes[path], target)
+        written += 1
+    return written, stats
+
+
+def _bytes_of(value: Output, where: Path) -> Output:
+    if isinstance(value, Deferred):  # its old file vanished after the check
+        raise OSError(errno.ENOENT, "the previous file disappeared during the build", str(where))
+    return value
+
+
+def _entry(digest: str, target) -> tuple[str, int, int]:
+    st = os.stat(target)
+    return (digest, st.st_size, st.st_mtime_ns)
 
 
 def _make_parent(target: Path, spare: Path) -> None:
@@ -161,7 +200,7 @@ def clean_debris(out: Path) -> None:
         olds[-1].rename(out)  # the fallback swap was killed after its first rename
         olds = olds[:-1]
     # `-staging-*`: what builds of earlier versions, which staged the whole site, left
-    for stale in olds + sorted(parent.glob(f".{out.name}-staging-*")):
+    for stale in olds + sorted(parent.glob(f".{out.name}-staging-*")) + spill.debris(out):
         shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -197,23 +236,27 @@ def _mark(out: Path) -> None:
 
 
 def _put(value: Output, target: Path) -> None:
-    if isinstance(value, Path):
+    if isinstance(value, Spilled):  # the build's own file: moved, not copied
+        try:
+            os.replace(value.path, target)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+        shutil.copyfile(value.path, target)
+    elif isinstance(value, Path):
         shutil.copyfile(value, target)  # copied by the OS, never held in memory
     else:
         target.write_bytes(value)
 
 
-def _save_manifest(cache: Cache, key: str, out: Path, hashes: dict[str, str]) -> None:
-    manifest = {}
-    for path, h in hashes.items():
-        st = (out / path).stat()
-        manifest[path] = (h, st.st_size, st.st_mtime_ns)
-    cache.put(_MANIFEST, key, manifest)
+def _save_manifest(cache: Cache, key: str, entries: dict) -> None:
+    cache.put(_MANIFEST, key, entries)
 
 
-def _same_stat(path: Path, entry: tuple[str, int, int]) -> bool:
+def _same_stat(path, entry: tuple[str, int, int]) -> bool:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return False
     return (st.st_size, st.st_mtime_ns) == tuple(entry[1:])

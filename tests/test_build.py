@@ -3,6 +3,7 @@ staging swap (tests/sites/basic where what is tested does not depend on the site
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -160,6 +161,26 @@ def test_a_site_theme_overrides_one_template_and_inherits_the_rest(site_copy):
     assert '<div class="mine"><p>A page, not a post.' in about
     assert 'href="../assets/style.css"' in about  # base.html still comes from the default theme
     assert "<article" in (root / "site" / "padding" / "index.html").read_text()
+
+
+def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_again(site_copy):
+    root = site_copy(".")
+    toml = root / "site.toml"
+    toml.write_text(toml.read_text().replace('theme = "default"', 'theme = "mine"'))
+    templates = root / "themes" / "mine" / "templates"
+    templates.mkdir(parents=True)
+    page = templates / "page.html"
+    page.write_text('{% extends "base.html" %}{% block content %}<div class="one">'
+                    "{{ content.body }}</div>{% endblock %}\n")
+    assemble.build(root)
+    kept = sorted((root / ".cache" / "templates").iterdir())
+    assert kept, "no compiled template was kept"
+    # same size and mtime as before: only the source's checksum tells the compiled one stale
+    stat = page.stat()
+    page.write_text(page.read_text().replace('"one"', '"two"'))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assemble.build(root)
+    assert '<div class="two">' in (root / "site" / "about" / "index.html").read_text()
 
 
 def test_check_builds_everything_and_writes_nothing(site_copy, capsys):
