@@ -182,7 +182,7 @@ def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
         post = known.get(key)
         if post is None:
             try:
-                post = content.load_post(root, path, raw)
+                post = content.load_post(root, path, raw).without_body()
             except BuildError as exc:
                 report.error(exc)
                 continue
@@ -202,7 +202,8 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
         from .formulas import FormulaStore
         from .markdown import render
 
-        return render(posts[i], config.math_dialect, FormulaStore(cache), config.plugins,
+        post = dataclasses.replace(posts[i], body=content.read_body(config.root, posts[i]))
+        return render(post, config.math_dialect, FormulaStore(cache), config.plugins,
                       site_macros=config.math_macros)
 
     return render

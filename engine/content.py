@@ -7,6 +7,7 @@ import difflib
 import hashlib
 import os
 import re
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -27,7 +28,11 @@ _DIALECTS = ("auto", "modern", "legacy", "kramdown", "mathjax")
 
 @dataclass(frozen=True)
 class Post:
-    """One Markdown source, validated. `body_line` is the file line where the body starts."""
+    """One Markdown source, validated. `body_line` is the file line where the body starts.
+
+    A build holds its posts without their bodies (`without_body`; thousands of them would
+    weigh more than everything else it keeps): the renderer reads a body back from its file
+    (`read_body`), checking the file is the one that was parsed."""
 
     source: str                   # POSIX path relative to the site root
     kind: str                     # "post" or "page"
@@ -44,12 +49,16 @@ class Post:
     math_dialect: str = "auto"
     math_macros: tuple[tuple[str, str], ...] = ()  # frontmatter `math: {macros: {...}}`
     bundle: tuple[str, ...] = ()  # files beside index.md, relative to its folder
+    body_at: int = 0              # where the body starts in the file's text
     url_line: int = 1             # the `path` or `slug` line, for messages about the URL
     series: str = ""
     toc: bool | None = None       # None: the site's `toc` setting
     image: str = ""               # the social card image, relative to the post
     extra: dict = field(default_factory=dict, compare=False)  # other keys, for templates
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
+
+    def without_body(self) -> "Post":
+        return dataclasses.replace(self, body="")
 
     @property
     def folder(self) -> str:
@@ -108,13 +117,7 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
     """Read and validate one source file. Raises BuildError at the offending line."""
     rel = path.relative_to(root).as_posix()
     raw = path.read_bytes() if raw is None else raw
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BuildError(f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", rel, line) from None
-    # CRLF (Windows editors) and a byte-order mark are accepted; the output is LF throughout
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = _text(raw, rel)
     _check_characters(text, rel)
     meta, body, body_line = _split(text, rel)
     head = text[: len(text) - len(body)]  # the frontmatter: where keys are looked up
@@ -174,7 +177,7 @@ def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:
         raise fail("image", f"`image` must be a file name beside the post, got {image!r}")
     warnings.extend(_leftovers(body, body_line, text, rel))
     return Post(source=rel, kind=kind, title=str(title).strip(), url=url, body=body,
-                body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), date=date,
+                body_line=body_line, body_at=len(text) - len(body), digest=hashlib.sha256(raw).hexdigest(), date=date,
                 updated=updated, tags=tuple(dict.fromkeys(str(t).strip() for t in tags)),
                 draft=draft, description=description.strip(), math_dialect=dialect, math_macros=macros,
                 warnings=tuple(warnings),
@@ -220,6 +223,26 @@ def _bundle(root: Path, folder: Path, names: list[str],
         problems.append(Problem("`index.html` beside a post would replace the post's page; "
                                 "rename it", (folder / "index.html").relative_to(root).as_posix()))
     return tuple(n for n in names if n not in ("index.md", "index.html"))
+
+
+def read_body(root: Path, post: Post) -> str:
+    """The body of `post`, read again from its file. Raises BuildError if the file changed
+    since it was parsed."""
+    raw = (root / post.source).read_bytes()
+    if hashlib.sha256(raw).hexdigest() != post.digest:
+        raise BuildError("this file changed while the site was being built; build again",
+                         post.source)
+    return _text(raw, post.source)[post.body_at:]
+
+
+def _text(raw: bytes, rel: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BuildError(f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", rel, line) from None
+    # CRLF (Windows editors) and a byte-order mark are accepted; the output is LF throughout
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _check_characters(text: str, rel: str) -> None:

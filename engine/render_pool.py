@@ -7,6 +7,7 @@ work stays small and memory does not grow with the number of posts in flight.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import sys
@@ -14,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from . import markdown, pages, search, templates
+from . import content, markdown, pages, search, templates
 from .cache import Cache
 from .config import Config
 from .content import Post
@@ -43,6 +44,12 @@ class _Renderer:
         self.theme = templates.Theme(config.root, config.theme, compiled)
 
     def render(self, post: Post) -> tuple[markdown.Rendered, Output | None]:
+        try:
+            post = dataclasses.replace(post, body=content.read_body(self.config.root, post))
+        except (BuildError, OSError) as exc:
+            where = exc if isinstance(exc, BuildError) else BuildError(
+                f"cannot read this file: {exc.strerror}", post.source)
+            return markdown.Rendered("", "", errors=[where.problem]), None
         result = markdown.render(post, self.config.math_dialect, self.store, self.config.plugins,
                                  site_macros=self.config.math_macros)
         if result.errors:

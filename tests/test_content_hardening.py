@@ -140,3 +140,25 @@ def test_a_static_file_cannot_replace_a_page_or_the_search_index(root, rel):
         assemble.build(root)
     assert failed.value.problems[0].format().startswith(
         f"static/{rel}: error: `static/{rel}` would replace the generated `{rel}`")
+
+
+def test_a_post_saved_between_loading_and_rendering_is_an_error_not_a_mixed_page(
+        root, monkeypatch):
+    """A build holds posts without their bodies and reads a body back when it renders: a file
+    saved in between must not give the old frontmatter with the new text."""
+    folder = post(root, text="---\ntitle: Old\ndate: 2024-01-01\n---\n\nOld text.\n")
+    published = assemble._published
+
+    def save_meanwhile(*args):
+        (folder / "index.md").write_text("---\ntitle: New\ndate: 2024-01-01\n---\n\nNew.\n")
+        return published(*args)
+
+    monkeypatch.setattr(assemble, "_published", save_meanwhile)
+    with pytest.raises(BuildFailed) as failed:
+        assemble.build(root, jobs=1)
+    assert [p.message for p in failed.value.problems] == [
+        "this file changed while the site was being built; build again"]
+    assert failed.value.problems[0].path == "content/posts/a/index.md"
+    monkeypatch.undo()
+    assemble.build(root)  # and the next build takes the new file
+    assert "New." in (root / "site" / "a" / "index.html").read_text()
