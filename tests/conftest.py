@@ -12,6 +12,11 @@ from pathlib import Path
 
 import pytest
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: each xdist worker builds the shipped site for itself
+    fcntl = None
+
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
@@ -29,16 +34,15 @@ def shipped(tmp_path_factory, worker_id) -> Path:
     builds it under a lock, the others wait for it): drawing its figures is the single most
     expensive step of the suite.
     """
-    import fcntl
-
     from engine import assemble
 
     base = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
+    if worker_id != "master" and fcntl:
         base = base.parent  # the session's folder, above each worker's own
     folder = base / "shipped"
     with open(base / "shipped.lock", "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # released when the file closes
+        if fcntl:
+            fcntl.flock(held, fcntl.LOCK_EX)  # released when the file closes
         if not (folder / "built").exists():
             shutil.rmtree(folder, ignore_errors=True)  # what a failed build left
             (folder / "root").mkdir(parents=True)
