@@ -33,7 +33,8 @@ def parse_yaml(block: str, rel: str, text: str) -> dict | list | str | None:
         return BuildError(message, rel, line, source_line(text, line))
 
     try:
-        for event in yaml.parse(block, Loader=_Loader):
+        # an alias is written `*name`: without a `*` there is none to look for
+        for event in yaml.parse(block, Loader=_Loader) if "*" in block else ():
             if isinstance(event, yaml.AliasEvent):
                 raise fail(event.start_mark.line + 1,
                            f"YAML aliases (`*{event.anchor}`) are not accepted in frontmatter; "

@@ -68,6 +68,7 @@ def render(post: Post, site_dialect: str, formulas: FormulaStore,
     mathrender.check_text(tokens, env, problem, _line)
     dialect = env["dialect"]
     _collect_refs(tokens, env)
+    mathrender.prefetch(tokens, env)  # one call into KaTeX for the post's formulas
     html = md.renderer.render(tokens, md.options, env)
     text = _plain_text(tokens)
     return Rendered(html=html, dialect=dialect, errors=env["errors"], warnings=env["warnings"],

@@ -1,4 +1,4 @@
-"""TeX -> MathML at build time through KaTeX (PyKaTeX), in four dialects.
+"""TeX -> MathML at build time through KaTeX (run in V8, engine/katexjs.py), in four dialects.
 
 `modern` takes TeX verbatim (KaTeX 0.16 rules). `legacy` reads math the way Gatsby-era
 pipelines did: Markdown backslash escapes apply inside the formula first (`\\\\` is a row break,
@@ -6,8 +6,8 @@ pipelines did: Markdown backslash escapes apply inside the formula first (`\\\\`
 `colorIsTextColor`). `kramdown` and `mathjax` take TeX verbatim as MathJax 2 did (its
 `\\color` too); they differ in the delimiters (engine/mathsyntax.py). In every dialect the
 TeX MathJax accepts and KaTeX refuses is rewritten first (engine/texfix.py) and KaTeX's MathML
-is fixed for MathML Core after (engine/mathml.py). PyKaTeX, which is alpha, stays behind
-this module.
+is fixed for MathML Core after (engine/mathml.py). `typeset_many` sends many formulas to
+KaTeX in one call, which is where the time goes.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pykatex
+from . import katexjs, mathml, texfix
 
-from . import mathml, texfix
-
-KATEX_VERSION = "0.16.22"  # what pykatex 0.1.1 embeds; part of every cache key
+KATEX_VERSION = katexjs.VERSION  # part of every cache key
 DIALECTS = ("modern", "legacy", "kramdown", "mathjax")
 # MathJax 2's `\color{c}{x}` colours `x` only; KaTeX's (and LaTeX's) colours to the group's end
 _TEXT_COLOR = {"legacy", "kramdown", "mathjax"}
@@ -33,7 +31,6 @@ _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _LEGACY_EVIDENCE = re.compile(
     r"\\\\\\\\|\\\\[{}]|\\\*|(?<![\\])\\_(?=[{\\]|[A-Za-z0-9](?![A-Za-z]))|(?<![\\])\\\\\\(?=\s|$)")
 _WRAPPER = re.compile(r'^<span class="katex">(.*)</span>$', re.S)
-_STRICT = "LaTeX-incompatible input and strict mode is set to 'error': "
 
 
 class TexError(ValueError):
@@ -78,28 +75,44 @@ def typeset(tex: str, *, display: bool, dialect: str, prefix: str = "") -> Types
     Strict-mode complaints (LaTeX-incompatible but renderable input) become warnings, and so
     do the characters MathML Core cannot show in their math alphabet.
     """
-    source, rewritten = texfix.rewrite(tex, display=display)
-    options = dict(displayMode=display, output="mathml", throwOnError=True,
-                   colorIsTextColor=dialect in _TEXT_COLOR)
+    result = typeset_many([(tex, display, dialect, prefix)])[0]
+    if isinstance(result, TexError):
+        raise result
+    return result
+
+
+Formula = tuple[str, bool, str, str]  # (tex, display, dialect, prefix), as `typeset` takes them
+
+
+def typeset_many(formulas: list[Formula]) -> list[Typeset | TexError]:
+    """`typeset` for each formula, in one call into KaTeX; a refused one gives its TexError."""
+    rewritten = [texfix.rewrite(tex, display=display) for tex, display, _, _ in formulas]
+    answers = katexjs.render([(prefix + source, display, dialect in _TEXT_COLOR)
+                              for (_, display, dialect, prefix), (source, _) in
+                              zip(formulas, rewritten)])
+    return [_finish(*formula, *pair, answer)
+            for formula, pair, answer in zip(formulas, rewritten, answers)]
+
+
+def _finish(tex: str, display: bool, dialect: str, prefix: str, source: str,
+            notes: tuple[str, ...], answer: dict) -> Typeset | TexError:
+    """KaTeX's answer for `prefix + source` (`source`: `tex` rewritten) made a Typeset."""
+    if "error" in answer:
+        return _error(_clean(answer["error"]), len(prefix), source)
     warnings: tuple[str, ...] = ()
-    try:
-        html = pykatex.renderToString(prefix + source, strict="error", **options)
-    except pykatex.ParseError as exc:
-        message = _clean(str(exc))
-        if not message.startswith(_STRICT):
-            raise _error(message, len(prefix), source) from None
-        warnings = (message.removeprefix(_STRICT),)
-        try:
-            html = pykatex.renderToString(prefix + source, strict="ignore", **options)
-        except pykatex.ParseError as exc2:
-            raise _error(_clean(str(exc2)), len(prefix), source) from None
+    if "warning" in answer:  # a strict-mode complaint: rendered again with strict "ignore"
+        warnings = (_clean(answer["warning"]).removeprefix(katexjs.STRICT),)
+    html = answer["html"]
     m = _WRAPPER.match(html)
     mathml_text = m.group(1) if m else html
     if prefix or source != tex:  # show the author's TeX, not the macros and rewrites
         mathml_text = _ANNOTATION.sub(lambda _: _ANNOTATION_OPEN + _escape(tex) + "</annotation>",
                                       mathml_text, count=1)
-    fixed, notes = mathml.fix(mathml_text, numbers_shown=dialect in ("modern", "legacy"))
-    return Typeset(fixed, warnings + rewritten + notes)
+    try:
+        fixed, fix_notes = mathml.fix(mathml_text, numbers_shown=dialect in ("modern", "legacy"))
+    except RecursionError:  # V8 lets KaTeX nest deeper than Python's recursion limit
+        return TexError("the formula nests too deeply for the MathML checks; nest fewer groups")
+    return Typeset(fixed, warnings + notes + fix_notes)
 
 
 _ANNOTATION_OPEN = '<annotation encoding="application/x-tex">'

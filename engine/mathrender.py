@@ -3,12 +3,14 @@
 engine/markdown.py calls `begin` before parsing (the dialect decides which delimiters are
 math), `settle` after it (`auto` looks at the evidence; a different guess means one more
 parse), `check_text` once lines are known (TeX delimiters left in the text are warnings),
-and `render_math` from its math render rule. Formulas are typeset in document order, so a
+`prefetch` before rendering (the post's formulas typeset in one call into KaTeX), and
+`render_math` from its math render rule. Formulas are typeset in document order, so a
 `\\newcommand` reaches every later formula, as in MathJax.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Callable
 
@@ -163,13 +165,54 @@ def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[:n - 1] + "…"
 
 
-def render_math(tokens: list[Token], idx: int, env: dict, problem: Problem, line_of) -> str:
+_MATH = ("math_inline", "math_inline_double", "math_block")
+
+
+def _formula(tokens: list[Token], idx: int, dialect: str) -> tuple[str, bool]:
+    """The TeX of the math token at `idx` and whether it is display math."""
     tok = tokens[idx]
-    dialect = env["dialect"]
     display = tok.type == "math_block" or (
         tok.type == "math_inline_double"
         and not (dialect == "kramdown" and tok.markup == "$$" and not _alone(tokens, idx)))
-    tex = tok.content.strip() if tok.type == "math_block" else tok.content
+    return (tok.content.strip() if tok.type == "math_block" else tok.content), display
+
+
+def prefetch(tokens: list[Token], env: dict) -> None:
+    """Typeset the post's formulas in one call, as `render_math` will ask for them.
+
+    The macro book is replayed on a copy, in the renderer's order (block tokens, the children
+    of each inline one), so each formula gets the prefix it will have. A formula asked for
+    otherwise (a plugin's, one after a macro a plugin's caption defined) misses and is
+    typeset on its own: this only saves calls.
+    """
+    dialect = env["dialect"]
+    book: MacroBook = copy.deepcopy(env["macro_book"])
+    wanted: list[math.Formula] = []
+    for siblings, idx in _math_places(tokens):
+        tex, display = _formula(siblings, idx, dialect)
+        prefix = book.prefix
+        try:
+            body = book.take(math.prepare(tex, dialect))
+        except MacroError:  # reported when rendered
+            continue
+        wanted.append((body, display, dialect, prefix))
+    env["formulas"].prefetch(wanted)
+
+
+def _math_places(tokens: list[Token]):
+    """(siblings, index) of each math token, in the order the renderer meets them."""
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline" and tok.children:
+            yield from ((tok.children, j) for j, child in enumerate(tok.children)
+                        if child.type in _MATH)
+        elif tok.type in _MATH:
+            yield tokens, i
+
+
+def render_math(tokens: list[Token], idx: int, env: dict, problem: Problem, line_of) -> str:
+    tok = tokens[idx]
+    dialect = env["dialect"]
+    tex, display = _formula(tokens, idx, dialect)
     first = _tex_line(tok, env, line_of)
     book: MacroBook = env["macro_book"]
     prefix = book.prefix

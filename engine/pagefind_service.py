@@ -21,11 +21,13 @@ class PagefindError(Exception):
     pass
 
 
-def index_groups(binary: Path, groups: Iterable[list[tuple[str, str]]],
+def index_groups(binary: Path, groups: Iterable[Iterable[tuple[str, str]]],
                  language: str) -> Iterator[dict[str, bytes]]:
     """Index each group of pages ((url, html) pairs) as its own bundle, yielding its files
-    (path -> bytes) as soon as it is done. `groups` may be a generator that waits for its
-    pages: one Pagefind process serves all."""
+    (path -> bytes) as soon as it is done. Groups, and the pages in them, may come from
+    generators that wait for them: each page goes to Pagefind as soon as it is given, so
+    Pagefind reads the pages that are ready while the others are still being made. One
+    Pagefind process serves all the groups."""
     process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
@@ -34,15 +36,15 @@ def index_groups(binary: Path, groups: Iterable[list[tuple[str, str]]],
         for pages in groups:
             index_id = answers.ask(next_id, {"type": "NewIndex",
                                              "config": {"force_language": language}})["index_id"]
-            requests = [{"type": "AddFile", "index_id": index_id, "url": url,
-                         "file_path": None, "file_contents": html} for url, html in pages]
-            writer = threading.Thread(target=_send_all, args=(process, requests, next_id + 1),
-                                      daemon=True)
-            writer.start()
-            for n in range(len(requests)):
-                answers.wait(next_id + 1 + n)
-            writer.join()
-            next_id += 1 + len(requests)
+            next_id += 1
+            sent = []
+            for url, html in pages:
+                answers.send(next_id, {"type": "AddFile", "index_id": index_id, "url": url,
+                                       "file_path": None, "file_contents": html})
+                sent.append(next_id)
+                next_id += 1
+            for message_id in sent:
+                answers.wait(message_id)
             files = answers.ask(next_id, {"type": "GetFiles", "index_id": index_id})
             # the service keeps every index until told: 10,000 posts held 1.5 GB
             answers.ask(next_id + 1, {"type": "DeleteIndex", "index_id": index_id})
@@ -50,7 +52,10 @@ def index_groups(binary: Path, groups: Iterable[list[tuple[str, str]]],
             yield {f["path"]: base64.b64decode(f["content"]) for f in files["files"]}
     finally:
         if process.stdin:
-            process.stdin.close()
+            try:
+                process.stdin.close()
+            except BrokenPipeError:
+                pass
         process.kill()
         process.wait()
 
@@ -65,44 +70,58 @@ def _message(message_id: int, payload: dict) -> bytes:
     return base64.b64encode(text.encode("utf-8")) + b","
 
 
-def _send_all(process: subprocess.Popen, requests: list[dict], first: int) -> None:
-    try:
-        for n, payload in enumerate(requests):
-            process.stdin.write(_message(first + n, payload))
-        process.stdin.flush()
-    except BrokenPipeError:  # the reader reports what the service said
-        pass
-
-
 class _Answers:
-    """Reads answers off the service's stdout, keeping those not asked for yet."""
+    """Sends requests, and reads the service's answers in a thread of its own (so neither
+    side's pipe fills while the other waits), keeping them until they are asked for."""
 
     def __init__(self, process: subprocess.Popen):
         self.process = process
         self.pending: dict[int, dict] = {}
-        self.buffer = b""
+        self.ended = False
+        self.ready = threading.Condition()
+        threading.Thread(target=self._read_all, daemon=True).start()
+
+    def send(self, message_id: int, payload: dict) -> None:
+        try:
+            self.process.stdin.write(_message(message_id, payload))
+            self.process.stdin.flush()
+        except BrokenPipeError:  # the service stopped: `wait` says so
+            pass
 
     def ask(self, message_id: int, payload: dict) -> dict:
-        self.process.stdin.write(_message(message_id, payload))
-        self.process.stdin.flush()
+        self.send(message_id, payload)
         return self.wait(message_id)
 
     def wait(self, message_id: int) -> dict:
-        while message_id not in self.pending:
-            self._read_one()
-        payload = self.pending.pop(message_id)
+        with self.ready:
+            while message_id not in self.pending and not self.ended:
+                self.ready.wait()
+            if message_id not in self.pending:
+                raise PagefindError("the Pagefind service stopped before answering")
+            payload = self.pending.pop(message_id)
         if payload.get("type") == "Error":
             raise PagefindError(payload.get("message", "unknown error"))
         return payload
 
-    def _read_one(self) -> None:
-        while b"," not in self.buffer:
-            chunk = self.process.stdout.read1(1 << 20)
-            if not chunk:
-                raise PagefindError("the Pagefind service stopped before answering")
-            self.buffer += chunk
-        raw, self.buffer = self.buffer.split(b",", 1)
-        answer = json.loads(base64.b64decode(raw))
+    def _read_all(self) -> None:
+        parts: list[bytes] = []  # of the answer being read (index files make it megabytes)
+        try:
+            while chunk := self.process.stdout.read1(1 << 20):
+                if b"," not in chunk:
+                    parts.append(chunk)
+                    continue
+                first, *others, rest = chunk.split(b",")
+                for raw in [b"".join(parts) + first, *others]:
+                    self._keep(json.loads(base64.b64decode(raw)))
+                parts = [rest]
+        except (OSError, ValueError):
+            pass  # a broken pipe or a garbled answer: whoever waits is told it stopped
+        finally:
+            with self.ready:
+                self.ended = True
+                self.ready.notify_all()
+
+    def _keep(self, answer: dict | None) -> None:
         if answer is None:
             return
         message_id = answer.get("message_id")
@@ -110,4 +129,6 @@ class _Answers:
             original = answer.get("payload", {}).get("original_message")
             message_id = json.loads(original).get("message_id") if original else None
         if message_id is not None:
-            self.pending[message_id] = answer["payload"]
+            with self.ready:
+                self.pending[message_id] = answer["payload"]
+                self.ready.notify_all()

@@ -155,18 +155,20 @@ class Indexer:
         except (ImportError, OSError, PagefindError) as exc:
             self.failure = exc
 
-    def _pages(self) -> Iterator[list[tuple[str, str]]]:
-        """Each missing bundle's pages, as soon as its texts are in."""
+    def _pages(self) -> Iterator[Iterator[tuple[str, str]]]:
+        """Each missing bundle's pages, each page as soon as its text is in."""
         for n in self.missing:
-            group = self.groups[n]
+            yield self._bundle(n)
+
+    def _bundle(self, n: int) -> Iterator[tuple[str, str]]:
+        for i in self.groups[n]:  # in the bundle's order: Pagefind's output depends on it
             with self._ready:
-                while not self._stopped and any(i not in self.texts for i in group):
+                while not self._stopped and i not in self.texts:
                     self._ready.wait()
                 if self._stopped:
                     raise _Stopped
-                texts = [self.texts.pop(i) for i in group]
-            yield [("/" + self.posts[i].url, _page(self.posts[i].title, text, self.config.lang))
-                   for i, text in zip(group, texts)]
+                text = self.texts.pop(i)
+            yield "/" + self.posts[i].url, _page(self.posts[i].title, text, self.config.lang)
 
 
 class _Stopped(Exception):

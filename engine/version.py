@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "pygments", "pykatex", "pillow", "jinja2",
-             "pyyaml", "msgpack", "babel", "python-slugify")
+_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "pygments", "sphinxcontrib-katex", "mini-racer",
+             "pillow", "jinja2", "pyyaml", "msgpack", "babel", "python-slugify")
 
 
 @functools.cache

@@ -352,6 +352,7 @@ def test_an_edit_indexes_only_its_own_search_bundle(tmp_path, monkeypatch):
     def spy(binary, groups, language):
         def seen():
             for group in groups:
+                group = list(group)
                 indexed.append([url for url, _ in group])
                 yield group
         return real(binary, seen(), language)
