@@ -10,9 +10,14 @@ Generates a corpus with bench/corpus.py, then measures
   cold       `python build.py --root DIR` after deleting DIR/site and DIR/.cache;
   no-op      the same command again, nothing changed;
   one edit   bench/corpus.edit_one() changes one sentence of one post, then the command again;
-  peak RSS   the peak of the summed VmRSS of the build process and all its descendants
-             (the process pool), sampled from /proc every ~10 ms during a second cold build
-             (the sampler reads every /proc/*/stat each tick and would slow the timed one).
+  peak PSS   the peak of the summed proportional set size (/proc/*/smaps_rollup: a page
+             shared by n processes counts 1/n in each) of the build process and all its
+             descendants (the process pool, Pagefind), sampled every ~10 ms during a second
+             cold build (the sampler reads every /proc/*/stat each tick and would slow the
+             timed one): the memory the build takes from the machine;
+  peak RSS   the same with summed VmRSS, which counts a shared page once per process (the
+             render workers share the parent's pages and the libraries' code): shown for
+             comparison with earlier figures.
 
 Then it builds a copy of the edited content from scratch in a second root and checks that the
 incrementally rebuilt site is byte-for-byte the same. Builds run as subprocesses with this
@@ -95,29 +100,40 @@ def _children_map() -> dict[int, list[int]]:
     return kids
 
 
-def _rss_kib(pid: int) -> int:
+def _field_kib(path: str, name: bytes) -> int:
     try:
-        with open(f"/proc/{pid}/status", "rb") as f:
+        with open(path, "rb") as f:
             for line in f:
-                if line.startswith(b"VmRSS:"):
+                if line.startswith(name):
                     return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
-    return 0  # gone, or a zombie (no VmRSS line)
+    return 0  # gone, or a zombie (no such line)
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Summed VmRSS (KiB) of `pid` and all its descendants right now."""
+def _rss_kib(pid: int) -> int:
+    return _field_kib(f"/proc/{pid}/status", b"VmRSS:")
+
+
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: a page shared by n processes counts 1/n in each."""
+    return _field_kib(f"/proc/{pid}/smaps_rollup", b"Pss:")
+
+
+def tree_rss_kib(pid: int) -> tuple[int, int]:
+    """Summed VmRSS and summed PSS (KiB) of `pid` and all its descendants right now."""
     kids = _children_map()
-    total, stack, seen = 0, [pid], set()
+    rss = pss = 0
+    stack, seen = [pid], set()
     while stack:
         p = stack.pop()
         if p in seen:
             continue
         seen.add(p)
-        total += _rss_kib(p)
+        rss += _rss_kib(p)
+        pss += _pss_kib(p)
         stack.extend(kids.get(p, ()))
-    return total
+    return rss, pss
 
 
 class PeakSampler(threading.Thread):
@@ -125,12 +141,14 @@ class PeakSampler(threading.Thread):
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.peak_kib, self.samples = pid, 0, 0
+        self.pid, self.peak_kib, self.peak_pss_kib, self.samples = pid, 0, 0, 0
         self._stop_event = threading.Event()
 
     def run(self):
         while not self._stop_event.is_set():
-            self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+            rss, pss = tree_rss_kib(self.pid)
+            self.peak_kib = max(self.peak_kib, rss)
+            self.peak_pss_kib = max(self.peak_pss_kib, pss)
             self.samples += 1
             self._stop_event.wait(SAMPLE_S)
 
@@ -145,7 +163,8 @@ class BuildFailed(Exception):
 
 
 def run_build(script: Path, root: Path, *, sample: bool = False):
-    """Run `python build.py --root root`; return (seconds, peak MiB or None, last output line)."""
+    """Run `python build.py --root root`; return (seconds, (peak RSS, peak PSS) MiB or None,
+    last output line)."""
     cmd = [sys.executable, str(script), "--root", str(root)]
     t0 = time.perf_counter()
     # as a user runs it: Python keeps the compiled modules it imports (some shells and CI
@@ -164,7 +183,7 @@ def run_build(script: Path, root: Path, *, sample: bool = False):
     if proc.returncode != 0:
         raise BuildFailed(f"`{' '.join(cmd)}` exited with {proc.returncode}:\n{text[-4000:]}")
     last = next((ln for ln in reversed(text.splitlines()) if ln.strip()), "")
-    peak = sampler.peak_kib / 1024 if sampler else None
+    peak = (sampler.peak_kib / 1024, sampler.peak_pss_kib / 1024) if sampler else None
     return seconds, peak, last
 
 
@@ -276,7 +295,8 @@ def _run(a, root: Path, ref: Path) -> int:
     rows += [_row("cold build", cold, "s", cold / floor, cold_t),
              _row("no-op rebuild", noop, "s", noop / floor, noop_t),
              _row("one post changed", edit, "s", edit / floor, edit_t),
-             _row("peak RSS, cold (tree sum)", peak, "MiB", None, peak_t)]
+             _row("peak PSS, cold (tree sum)", peak[1], "MiB", None, peak_t),
+             _row("peak RSS, cold (tree sum)", peak[0], "MiB", None, None)]
     header = f"{'measure':<28}{'value':>9} {'':<4}{'x floor':>9}   {'target':<14}result"
     print()
     print(header)
