@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: each xdist worker builds the shipped site for itself
+    fcntl = None
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -17,16 +26,30 @@ SITES = Path(__file__).resolve().parent / "sites"
 
 
 @pytest.fixture(scope="session")
-def shipped(tmp_path_factory) -> Path:
+def shipped(tmp_path_factory, worker_id) -> Path:
     """The shipped site built once per test session, cold, with its cache: its `site/` is
-    read by tests that only look, and copies of its `.cache/` make other builds warm."""
+    read by tests that only look, and copies of its `.cache/` make other builds warm.
+
+    Read-only for every test. Under xdist the workers share one build (the first to ask
+    builds it under a lock, the others wait for it): drawing its figures is the single most
+    expensive step of the suite.
+    """
     from engine import assemble
 
-    root = tmp_path_factory.mktemp("shipped") / "root"
-    root.mkdir()
-    _copy_sources(REPO, root)
-    assemble.build(root)
-    return root
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master" and fcntl:
+        base = base.parent  # the session's folder, above each worker's own
+    folder = base / "shipped"
+    with open(base / "shipped.lock", "a") as held:
+        if fcntl:
+            fcntl.flock(held, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / "built").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed build left
+            (folder / "root").mkdir(parents=True)
+            _copy_sources(REPO, folder / "root")
+            assemble.build(folder / "root")
+            (folder / "built").touch()
+    return folder / "root"
 
 
 @pytest.fixture
@@ -85,36 +108,26 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def serve():
-    """Serve a folder on 127.0.0.1 in a thread; returns the base URL."""
-    import functools
-    import http.server
-    import threading
-
-    servers = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
+@contextlib.contextmanager
+def serving(folder: Path):
+    """Serve `folder` on 127.0.0.1 in a thread while the block runs; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
         server.shutdown()
         server.server_close()
 
 
-def _quiet_handler():
-    import http.server
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    return Handler
+@pytest.fixture
+def serve():
+    """Serve a folder on 127.0.0.1 in a thread for one test; returns the base URL."""
+    with contextlib.ExitStack() as servers:
+        yield lambda folder: servers.enter_context(serving(folder))
 
 
-_QuietHandler = _quiet_handler()
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass

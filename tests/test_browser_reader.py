@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import SITES
+from conftest import SITES, serving
 from engine import assemble, search
 
 pytestmark = pytest.mark.browser
@@ -32,35 +32,81 @@ def site(tmp_path_factory):
     return www
 
 
-@pytest.fixture
-def open_page(site, serve, browser, tmp_path):
-    base = serve(site) + "blog/"
-    opened = []
+def _watched(page):
+    """`page.problems`: console errors, uncaught exceptions, failed requests, HTTP errors."""
+    page.problems = []
+    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    # a navigation the test itself leaves (go_back) is aborted, not failed
+    page.on("requestfailed", lambda r: page.problems.append("failed " + r.url)
+            if "ERR_ABORTED" not in (r.failure or "") else None)
+    page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
+    return page
 
-    def open_(url: str, width: int = 1000, **options):
-        context = browser.new_context(viewport={"width": width, "height": 800}, **options)
-        page = context.new_page()
-        page.problems = []
-        page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        # a navigation the test itself leaves (go_back) is aborted, not failed
-        page.on("requestfailed", lambda r: page.problems.append("failed " + r.url)
-                if "ERR_ABORTED" not in (r.failure or "") else None)
-        page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}")
-                if r.status >= 400 else None)
-        page.goto(base + url, wait_until="networkidle")
-        opened.append(context)
-        return page
 
-    open_.base = base
-    yield open_
-    for context in opened:
+@pytest.fixture(scope="module")
+def tab(site, browser):
+    """One tab for the module (a context per page load costs Chromium a renderer process
+    each), and its twin for `visit`, on the site served where base_url says."""
+    with serving(site) as base:
+        context = browser.new_context()
+        page = _watched(context.new_page())
+        page.twin = _watched(context.new_page())
+        page.base = base + "blog/"
+        yield page
         context.close()
 
 
+@pytest.fixture
+def open_page(tab, browser):
+    contexts = []
+
+    def open_(url: str, width: int = 1000, **options):
+        """`url` on a `width` px screen, once its network is idle, with only its problems: in
+        the module's tab, or in a fresh context made with `options` (permissions...)."""
+        if options:
+            contexts.append(browser.new_context(**options))
+            page = _watched(contexts[-1].new_page())
+        else:
+            page = tab
+            page.problems.clear()
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(tab.base + url, wait_until="networkidle")
+        return page
+
+    def visit(urls, width: int = 1000):
+        """Yields (url, page) for each URL once its network is idle, with only its problems.
+        The tab and its twin take turns, so that one loads while the other waits out the
+        quiet time that says its network is idle."""
+        pages = (tab, tab.twin)
+        for page in pages:
+            page.set_viewport_size({"width": width, "height": 800})
+        loading = []
+        for i, url in enumerate(urls):
+            page = pages[i % 2]
+            if len(loading) == 2:  # this page's previous URL comes first
+                yield _idle(*loading.pop(0))
+            page.problems.clear()
+            page.goto(tab.base + url, wait_until="commit")
+            loading.append((url, page))
+        for url, page in loading:
+            yield _idle(url, page)
+
+    open_.base = tab.base
+    open_.visit = visit
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def _idle(url: str, page):
+    page.wait_for_load_state("networkidle")
+    return url, page
+
+
 def test_no_console_errors_or_failed_requests_and_the_favicon_loads(open_page):
-    for url in PAGES:
-        page = open_page(url)
+    for url, page in open_page.visit(PAGES):
         assert page.problems == [], url
         icon = page.evaluate("document.querySelector('link[rel=icon]').href")
         assert page.request.get(icon).status == 200
@@ -115,8 +161,7 @@ def test_copy_button_copies_the_code_without_line_numbers(open_page):
 
 
 def test_nothing_overflows_a_360_px_screen(open_page, tmp_path):
-    for url in ("", "cpp/", "tags/", "archive/", "search/"):
-        page = open_page(url, width=360)
+    for url, page in open_page.visit(("", "cpp/", "tags/", "archive/", "search/"), width=360):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (url, width)
         page.screenshot(path=str(tmp_path / f"{url.strip('/') or 'index'}-360.png"),

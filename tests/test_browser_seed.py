@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import serving
+
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def seed_page(shipped, serve, browser):
-    base = serve(shipped / "site")
-    page = browser.new_page(viewport={"width": 1000, "height": 800})
-    errors, failed = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-    page.goto(base + "ConvNet-dont-do-Conv/", wait_until="networkidle")
-    yield page, errors, failed
-    page.close()
+@pytest.fixture(scope="module")
+def seed_page(shipped, browser):
+    """The seed post loaded once for the module: the tests only read it, but for the footnote
+    links, which leave it scrolled (no test depends on the scroll position)."""
+    with serving(shipped / "site") as base:
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        errors, failed = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.goto(base + "ConvNet-dont-do-Conv/", wait_until="networkidle")
+        yield page, errors, failed
+        page.close()
 
 
 def test_matrix_brackets_stretch_to_the_matrix(seed_page):

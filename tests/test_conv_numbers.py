@@ -9,7 +9,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from scipy import ndimage, signal
 
 from plugins.conv import markup, spec as specs
 from plugins.conv.block import notation_of, trace_of
@@ -80,27 +79,33 @@ def test_rounding_is_marked_and_digits_sets_it():
 
 @pytest.mark.parametrize("body,reference", [
     ("input: |\n  0.5 -1.25 3\n  2 0.1 -0.3\n  1/3 4 2\nkernel: |\n  1/2 -1\n  0.25 2\n",
-     lambda x, k: signal.correlate2d(x, k, mode="valid")),
+     lambda x, k, sp: sp.signal.correlate2d(x, k, mode="valid")),
     ("input: |\n  0.5 -1.25 3 1\n  2 0.1 -0.3 2\n  1 4 2 0\nkernel: |\n  1/2 -1\n  0.25 2\n"
-     "op: convolve\npadding: full\n", lambda x, k: signal.convolve2d(x, k, mode="full")),
+     "op: convolve\npadding: full\n", lambda x, k, sp: sp.signal.convolve2d(x, k, mode="full")),
     ("input: |\n  0.5 -1.25 3 1 2\n  2 0.1 -0.3 2 1\n  1 4 2 0 -1\n  3 3 3 3 3\n  1 2 3 4 5\n"
      "kernel: |\n  1/7 2\n  -1 0.5\nstride: 2\n",
-     lambda x, k: signal.correlate2d(x, k, mode="valid")[::2, ::2]),
+     lambda x, k, sp: sp.signal.correlate2d(x, k, mode="valid")[::2, ::2]),
     ("input: |\n  0.5 -1.25 3 1 2\n  2 0.1 -0.3 2 1\n  1 4 2 0 -1\n  3 3 3 3 3\n  1 2 3 4 5\n"
      "kernel: |\n  1/7 2\n  -1 0.5\ndilation: 2\n",
-     lambda x, k: signal.correlate2d(x, np.kron(k, [[1, 0], [0, 0]])[:3, :3], mode="valid")),
+     lambda x, k, sp: sp.signal.correlate2d(x, np.kron(k, [[1, 0], [0, 0]])[:3, :3],
+                                            mode="valid")),
     ("input: |\n  1 2 3\n  4 5 6\n  7 8 9\nkernel: 3\nop: avg_pool\nstride: 1\npadding: 1\n",
-     lambda x, k: ndimage.uniform_filter(x, 3, mode="constant")),
+     lambda x, k, sp: sp.ndimage.uniform_filter(x, 3, mode="constant")),
     ("input: |\n  1 -2 3\n  -4 5.5 6\n  7 8 -9\nkernel: 2\nop: max_pool\nstride: 1\n",
-     lambda x, k: ndimage.maximum_filter(x, 2, mode="constant")[1:, 1:]),
+     lambda x, k, sp: sp.ndimage.maximum_filter(x, 2, mode="constant")[1:, 1:]),
 ])
 def test_exact_results_agree_with_scipy(body, reference):
+    # SciPy is imported here, not at the top: it takes a second, which every test worker
+    # would pay at collection
+    import scipy.ndimage
+    import scipy.signal
+
     spec, trace, n = block(body)
     x = np.vectorize(lambda t: float(Fraction(t)))(spec.input_text)
     k = None if spec.kernel_text is None else \
         np.vectorize(lambda t: float(Fraction(t)))(spec.kernel_text)
     got = np.array([float(q) for q in n.results()]).reshape(trace.output.shape)
-    np.testing.assert_allclose(got, reference(x, k), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got, reference(x, k, scipy), rtol=1e-12, atol=1e-12)
 
 
 def test_transposed_convolution_is_exact():

@@ -1,5 +1,5 @@
 """The `conv` fence in posts and whole builds: located errors, markup, real GIFs decoded, the
-seed post's two animations, the gallery, determinism, the figure cache, and a browser check."""
+seed post's two animations, the gallery, determinism and the figure cache."""
 
 from __future__ import annotations
 
@@ -230,7 +230,9 @@ def test_two_builds_give_byte_identical_figures(seed_site, tmp_path):
 
 def test_figures_are_cached_by_content(site_copy, monkeypatch):
     root = site_copy(".", warm=False)
-    shutil.rmtree(root / "content" / "posts" / "conv-gallery")  # the seed post's two are enough
+    # the seed post's two figures are enough (and the `plot` post would run its code)
+    for post in ("conv-gallery", "output-size"):
+        shutil.rmtree(root / "content" / "posts" / post)
     calls = []
     real = block.draw
     monkeypatch.setattr(block, "draw", lambda spec, trace: calls.append(spec.gif_name())
@@ -295,29 +297,5 @@ def test_gallery_reproduces_the_catalogue(seed_site):
     assert numerical.info["duration"] == 1000 and numerical.info["loop"] == 0
 
 
-# --------------------------------------------------------------------------- in a browser
-
-
-@pytest.mark.browser
-def test_seed_gifs_load_and_reduced_motion_gets_the_poster(seed_site, serve, browser):
-    """`browser` (tests/conftest.py) skips with its reason when /usr/bin/chromium is missing."""
-    url = serve(seed_site) + "ConvNet-dont-do-Conv/"
-    loaded = """() => Array.from(document.querySelectorAll('.conv-figure img'))
-        .every(i => i.complete && i.naturalWidth > 0)"""
-    sources = """() => Array.from(document.querySelectorAll('.conv-figure img'))
-        .map(img => [img.currentSrc.split('/').pop(), img.naturalWidth])"""
-    seen = {}
-    for motion in ("no-preference", "reduce"):
-        page = browser.new_page(viewport={"width": 1000, "height": 800})
-        try:
-            page.emulate_media(reduced_motion=motion)
-            page.goto(url)
-            for img in page.locator(".conv-figure img").all():
-                img.scroll_into_view_if_needed()  # the images load lazily
-            page.wait_for_function(loaded, timeout=10000)
-            seen[motion] = page.evaluate(sources)
-        finally:
-            page.close()
-    assert [name for name, _ in seen["no-preference"]] == list(SEED_GIFS)
-    assert [name for name, _ in seen["reduce"]] == [g.replace(".gif", ".png") for g in SEED_GIFS]
-    assert all(width > 0 for _, width in seen["no-preference"] + seen["reduce"])
+# The figures in a browser (GIF, or the poster under reduced motion, light and dark, wide and
+# compact): tests/test_conv_visual.py.

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from engine import assemble
+from conftest import serving
 
-REPO = Path(__file__).resolve().parent.parent
 REFS = Path(__file__).parent / "fixtures" / "conv" / "visual"
 WRITE = os.environ.get("CONV_VISUAL_WRITE") == "1"
 WIDTHS = (360, 768, 1280)
@@ -35,14 +33,24 @@ MEAN_TOLERANCE = 4.0      # mean absolute difference per channel, 0-255
 PIXEL_TOLERANCE = 0.02    # share of pixels differing by more than 64 in some channel
 
 
-@pytest.fixture(scope="session")
-def conv_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("visual")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    for post in ("convnet-dont-do-conv", "conv-gallery"):
-        shutil.copytree(REPO / "content" / "posts" / post, root / "content" / "posts" / post)
-    assemble.build(root, use_cache=False)
-    return root / "site"
+@pytest.fixture(scope="module")
+def show(shipped, browser):
+    """`show(url, width, height, scheme, motion)`: one tab of the module loads `url` of the
+    session's cold build of the shipped site (it holds both posts) on that screen, with those
+    media features ("null": not emulated). A tab per test would cost Chromium a renderer
+    process each."""
+    with serving(shipped / "site") as base:
+        page = browser.new_page()
+
+        def show_(url: str, width: int, height: int = 800, scheme: str = "null",
+                  motion: str = "null"):
+            page.set_viewport_size({"width": width, "height": height})
+            page.emulate_media(color_scheme=scheme, reduced_motion=motion)
+            page.goto(base + url)
+            return page
+
+        yield show_
+        page.close()
 
 
 def reduce(png: bytes) -> Image.Image:
@@ -60,44 +68,38 @@ def difference(a: Image.Image, b: Image.Image) -> tuple[float, float]:
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_figures_look_as_stored(conv_site, serve, browser, width, scheme):
-    base = serve(conv_site)
+def test_figures_look_as_stored(show, width, scheme):
     failures = []
     for url, indices in PAGES.items():
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        try:
-            page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
-            page.goto(base + url)
-            page.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
-            page.wait_for_function("""() => [...document.querySelectorAll('.conv-figure img')]
-                .every(i => i.complete && i.naturalWidth > 0)""", timeout=15000)
-            # nothing on the page is wider than the screen
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
-            figures = page.locator(".conv-figure").all()
-            for i in indices:
-                name = f"{url.strip('/').lower()}-{i}-{width}-{scheme}.png"
-                shot = reduce(figures[i].screenshot(animations="disabled"))
-                ref = REFS / name
-                if WRITE:
-                    REFS.mkdir(parents=True, exist_ok=True)
-                    shot.save(ref, optimize=True)
-                    continue
-                assert ref.exists(), f"no reference {ref}; see this module's docstring"
-                stored = Image.open(ref)
-                if stored.size != shot.size:
-                    failures.append(f"{name}: size {shot.size}, stored {stored.size}")
-                    continue
-                mean, share = difference(shot, stored)
-                if mean > MEAN_TOLERANCE or share > PIXEL_TOLERANCE:
-                    failures.append(f"{name}: mean difference {mean:.2f}, {share:.1%} of "
-                                    "pixels far off")
-        finally:
-            page.close()
+        page = show(url, width, 900, scheme, "reduce")
+        page.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
+        page.wait_for_function("""() => [...document.querySelectorAll('.conv-figure img')]
+            .every(i => i.complete && i.naturalWidth > 0)""", timeout=15000)
+        # nothing on the page is wider than the screen
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        figures = page.locator(".conv-figure").all()
+        for i in indices:
+            name = f"{url.strip('/').lower()}-{i}-{width}-{scheme}.png"
+            shot = reduce(figures[i].screenshot(animations="disabled"))
+            ref = REFS / name
+            if WRITE:
+                REFS.mkdir(parents=True, exist_ok=True)
+                shot.save(ref, optimize=True)
+                continue
+            assert ref.exists(), f"no reference {ref}; see this module's docstring"
+            stored = Image.open(ref)
+            if stored.size != shot.size:
+                failures.append(f"{name}: size {shot.size}, stored {stored.size}")
+                continue
+            mean, share = difference(shot, stored)
+            if mean > MEAN_TOLERANCE or share > PIXEL_TOLERANCE:
+                failures.append(f"{name}: mean difference {mean:.2f}, {share:.1%} of "
+                                "pixels far off")
     assert not failures, failures
 
 
 @pytest.mark.browser
-def test_a_broken_figure_would_be_caught(conv_site, serve, browser):
+def test_a_broken_figure_would_be_caught():
     """The comparison can fail: the seed's figure against the gallery's is far off."""
     a, b = REFS / "convnet-dont-do-conv-0-1280-light.png", REFS / "conv-gallery-15-1280-light.png"
     if WRITE or not a.exists():
@@ -110,17 +112,12 @@ def test_a_broken_figure_would_be_caught(conv_site, serve, browser):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("url", list(PAGES))
-def test_digits_stay_legible_on_a_phone(conv_site, serve, browser, url):
+def test_digits_stay_legible_on_a_phone(show, url):
     """At 360 px every numerical figure is shown at least at the width that keeps its smallest
     digits 10 CSS px (`--conv-legible`), and the narrow variant is the one shown."""
-    page = browser.new_page(viewport={"width": 360, "height": 800})
-    try:
-        page.goto(serve(conv_site) + url)
-        rows = page.evaluate("""() => [...document.querySelectorAll('.conv-figure img')].map(i => [
-            i.currentSrc.split('/').pop(), i.getBoundingClientRect().width,
-            parseFloat(getComputedStyle(i).getPropertyValue('--conv-legible')) || 0])""")
-    finally:
-        page.close()
+    rows = show(url, 360).evaluate("""() => [...document.querySelectorAll('.conv-figure img')]
+        .map(i => [i.currentSrc.split('/').pop(), i.getBoundingClientRect().width,
+                   parseFloat(getComputedStyle(i).getPropertyValue('--conv-legible')) || 0])""")
     numerical = [r for r in rows if r[2] > 0]
     assert numerical, rows
     for name, shown, legible in numerical:
@@ -135,19 +132,13 @@ def test_digits_stay_legible_on_a_phone(conv_site, serve, browser, url):
     (360, "light", "no-preference", "-compact.gif"),
     (360, "dark", "reduce", "-compact-dark.png"),
 ])
-def test_the_browser_picks_the_variant_for_the_reader(conv_site, serve, browser, width,
-                                                      scheme, motion, suffix):
-    page = browser.new_page(viewport={"width": width, "height": 800})
-    try:
-        page.emulate_media(color_scheme=scheme, reduced_motion=motion)
-        page.goto(serve(conv_site) + "ConvNet-dont-do-Conv/")
-        for img in page.locator(".conv-figure img").all():
-            img.scroll_into_view_if_needed()
-        page.wait_for_function("""() => [...document.querySelectorAll('.conv-figure img')]
-            .every(i => i.complete && i.naturalWidth > 0)""", timeout=15000)
-        shown = page.evaluate("""() => [...document.querySelectorAll('.conv-figure img')]
-            .map(i => i.currentSrc.split('/').pop())""")
-    finally:
-        page.close()
+def test_the_browser_picks_the_variant_for_the_reader(show, width, scheme, motion, suffix):
+    page = show("ConvNet-dont-do-Conv/", width, 800, scheme, motion)
+    for img in page.locator(".conv-figure img").all():
+        img.scroll_into_view_if_needed()
+    page.wait_for_function("""() => [...document.querySelectorAll('.conv-figure img')]
+        .every(i => i.complete && i.naturalWidth > 0)""", timeout=15000)
+    shown = page.evaluate("""() => [...document.querySelectorAll('.conv-figure img')]
+        .map(i => i.currentSrc.split('/').pop())""")
     assert shown == [g[:-4] + suffix for g in ("corr_numerical_no_padding_no_strides.gif",
                                                "conv_numerical_no_padding_no_strides.gif")]

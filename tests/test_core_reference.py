@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy import signal  # a test dependency (requirements-test.txt)
 
 from plugins.conv import core
 
@@ -296,11 +295,20 @@ def _cases(seed, count=120, max_side=9, max_k=5):
         yield x, k
 
 
+@pytest.fixture(scope="module")
+def signal():
+    """scipy.signal (a test dependency, requirements-test.txt), imported by the tests that
+    compare with it: importing it takes a second, which every test worker would pay at
+    collection."""
+    from scipy import signal
+    return signal
+
+
 def _fits(x, k):
     return k.shape[0] <= x.shape[0] and k.shape[1] <= x.shape[1]
 
 
-def test_scipy_correlate2d_and_convolve2d_valid_and_full():
+def test_scipy_correlate2d_and_convolve2d_valid_and_full(signal):
     for x, k in _cases(0):
         assert np.array_equal(core.correlate(x, k, padding="full"), signal.correlate2d(x, k, "full"))
         assert np.array_equal(core.convolve(x, k, padding="full"), signal.convolve2d(x, k, "full"))
@@ -312,7 +320,7 @@ def test_scipy_correlate2d_and_convolve2d_valid_and_full():
                 core.correlate(x, k)
 
 
-def test_scipy_same_padding_rules_handled_explicitly():
+def test_scipy_same_padding_rules_handled_explicitly(signal):
     """Our "same" (extra zero after) is scipy's correlate2d rule; scipy's n-d correlate,
     convolve2d and numpy put the extra zero before (for convolve, of the rotated kernel)."""
     differs = 0
@@ -347,7 +355,7 @@ def test_numpy_1d_valid_and_full():
             assert np.array_equal(core.correlate(x, k), np.correlate(x, k, "valid"))
 
 
-def test_scipy_floats_close():
+def test_scipy_floats_close(signal):
     rng = np.random.default_rng(3)
     x = rng.standard_normal((40, 33))
     for shape in [(3, 3), (4, 7), (1, 5), (5, 1)]:

@@ -194,15 +194,15 @@ def test_chromium_shows_the_light_or_dark_figure(built, serve, browser, tmp_path
     light, dark = zip(*[(a, b) for a, b, _ in figures(built)])
     shown = """() => Array.from(document.querySelectorAll('.plot-figure img'))
         .map(img => [img.currentSrc.split('/').pop(), img.complete && img.naturalWidth > 0])"""
-    for scheme, want in (("light", light), ("dark", dark)):
-        page = browser.new_page(viewport={"width": 900, "height": 1400})
-        try:
+    page = browser.new_page(viewport={"width": 900, "height": 1400})
+    try:
+        for scheme, want in (("light", light), ("dark", dark)):
             page.emulate_media(color_scheme=scheme)
-            page.goto(url)
+            page.goto(url)  # loaded again in this scheme
             for img in page.locator(".plot-figure img").all():
                 img.scroll_into_view_if_needed()  # the images load lazily
             page.wait_for_function(f"() => ({shown})().every(([, ok]) => ok)", timeout=10000)
             assert page.evaluate(shown) == [[name, True] for name in want]
             page.screenshot(path=str(tmp_path / f"plot-{scheme}.png"), full_page=True)
-        finally:
-            page.close()
+    finally:
+        page.close()
