@@ -18,6 +18,7 @@ import watchfiles
 log = logging.getLogger(__name__)
 FOLDERS = ("content", "static", "themes")
 WATCHED = ("site.toml", *FOLDERS)
+RESCAN = "(the watch started again)"  # reported to build once more, naming no file
 
 
 class Watcher:
@@ -58,15 +59,24 @@ class Watcher:
 
     def _watch_trees(self) -> None:
         until = _Either(self._stopped, self._restart)
+        first = True
         while not self._stopped.is_set():
+            # a file saved while the watch starts again (a source folder appeared) is missed:
+            # once it is up, one more build catches it
+            rescan, first = not first, False
             self._restart.clear()
             folders = [self.root / name for name in FOLDERS if (self.root / name).is_dir()]
             if not folders:
                 until.wait(0.5)
                 continue
             try:
-                for batch in watchfiles.watch(*folders, stop_event=until, rust_timeout=1000):
-                    self._report({path for _, path in batch})
+                for batch in watchfiles.watch(*folders, stop_event=until, rust_timeout=1000,
+                                              yield_on_timeout=True):
+                    if rescan:
+                        self._report({RESCAN})
+                        rescan = False
+                    if batch:
+                        self._report({path for _, path in batch})
             except FileNotFoundError:  # a folder went between the check and the watch
                 continue
             except Exception as exc:

@@ -292,3 +292,25 @@ def test_a_site_broken_from_the_start_is_served_once_fixed(site_copy, tmp_path):
         assert state["build"] == 1 and get(base)[0] == 200
     finally:
         stop(proc, tmp_path / "serve.log")
+
+
+def test_a_file_saved_while_the_watch_starts_again_is_not_missed(tmp_path):
+    """A source folder that appears restarts the recursive watch; what is saved before the
+    new watch is up is reported all the same (as one more build)."""
+    from engine.watch import RESCAN, Watcher
+
+    (tmp_path / "content").mkdir()
+    reports: list[set[str]] = []
+    watcher = Watcher(tmp_path, reports.append)
+    try:
+        time.sleep(1.5)  # both watches are up
+        (tmp_path / "themes").mkdir()
+        watcher.changed({str(tmp_path / "themes")})  # as serve does for the batch naming it
+        (tmp_path / "themes" / "extra.css").write_text("body { color: olive }\n")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(
+                RESCAN in r or str(tmp_path / "themes" / "extra.css") in r for r in reports):
+            time.sleep(0.05)
+        assert any(RESCAN in r or str(tmp_path / "themes" / "extra.css") in r for r in reports)
+    finally:
+        watcher.stop()
