@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import os
 import time
 from contextlib import closing
@@ -66,7 +67,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
     config = load_config(root)
     guard = contextlib.nullcontext() if dry_run else lock.held(write.lock_path(out))
     with guard, closing(_cache(root, use_cache, readonly=dry_run)) as cache, \
-            contextlib.ExitStack() as background:
+            contextlib.ExitStack() as background, _few_collections():
         if not dry_run:
             write.clean_debris(out)
         report = Report()
@@ -112,6 +113,21 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
                    written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
                    seconds=time.perf_counter() - started, warnings=tuple(report.warnings),
                    drafts_skipped=skipped[0], future_skipped=skipped[1])
+
+
+@contextlib.contextmanager
+def _few_collections():
+    """No cyclic garbage collection during the build. A build holds tens of thousands of
+    objects (posts, keys, outputs) and makes no cycles to speak of; Python's collector
+    scanned them again and again: a quarter of a no-op build's time, at 1000 posts and at
+    10,000. Collection resumes after (in `serve`, between builds)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _plugins_ready(config: Config, cache: Cache, report: Report) -> Config:

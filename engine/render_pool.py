@@ -8,6 +8,7 @@ work stays small and memory does not grow with the number of posts in flight.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 import sys
@@ -97,6 +98,7 @@ def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
 def _init(config: Config, cache_path: Path | None, plan, compiled: Path | None,
           spill: Path | None) -> None:
     global _worker
+    gc.enable()  # the build turns collection off in its own process; a worker renders for long
     _worker = _Renderer(config, Cache(cache_path, readonly=True) if cache_path else None, plan,
                         compiled, spill)
 
