@@ -23,6 +23,7 @@ from .cache import Cache, digest
 from .config import Config, key_line, load_config, table_key_line
 from .errors import BuildError, Problem, Report, source_line
 from .progress import bar
+from .outputs import Output
 from .rendered import Rendered
 from .spill import Spill
 from .version import code_version
@@ -119,8 +120,8 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
 def _few_collections():
     """No cyclic garbage collection during the build. A build holds tens of thousands of
     objects (posts, keys, outputs) and makes no cycles to speak of; Python's collector
-    scanned them again and again: a quarter of a no-op build's time, at 1000 posts and at
-    10,000. Collection resumes after (in `serve`, between builds)."""
+    scanned them again and again: a tenth to a quarter of a no-op build's CPU, at 1000 posts
+    and at 10,000. Collection resumes after (in `serve`, between builds)."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -240,14 +241,14 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     infos = cache.get_many("info", keys)
     missing = [i for i, k in enumerate(keys) if k not in infos]
     fresh: dict[str, Rendered] = {}
-    fresh_pages: dict[str, bytes] = {}
+    fresh_pages: dict[str, Output] = {}
     bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
     indexer = background.enter_context(search.Indexer(
-        config, posts, keys, cache, functools.partial(_search_text, bodies), rendering=missing,
+        config, posts, keys, cache, functools.partial(_search_texts, bodies), rendering=missing,
         enabled=site_plan.search, spill=made))
     missing = indexer.order(missing)
 
-    def keep(n: int, result: Rendered, page: bytes | None, formulas: dict) -> None:
+    def keep(n: int, result: Rendered, page: Output | None, formulas: dict) -> None:
         advance()
         key = keys[missing[n]]
         if page is not None:
@@ -275,7 +276,8 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     return bodies, [infos[k] for k in keys], typeset, len(missing), indexer
 
 
-def _search_text(bodies: pages.Bodies, i: int) -> str:
-    """What the search index reads of post `i`, which did not render this time."""
-    return (bodies.cache.get("search-text", bodies.keys[i])
-            or search.searchable(bodies.get(i).html))
+def _search_texts(bodies: pages.Bodies, wanted: list[int]) -> dict[int, str]:
+    """What the search index reads of the posts `wanted`, which did not render this time."""
+    found = bodies.cache.get_many("search-text", [bodies.keys[i] for i in wanted])
+    return {i: found.get(bodies.keys[i]) or search.searchable(bodies.get(i).html)
+            for i in wanted}

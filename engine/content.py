@@ -73,11 +73,11 @@ def discover(root: Path, problems: list[Problem]) -> list[tuple[Path, tuple[str,
     Dot-named entries are skipped; links leaving the site root are reported in `problems`.
     """
     posts = []
-    for kind, folder in _entries(root / "content" / "posts", root, problems):
-        if kind == "dir" and os.path.lexists(os.path.join(folder, "index.md")):
-            names = tree.names(Path(folder), root, root, problems)
+    for kind, path in _entries(root / "content" / "posts", root, problems):
+        if kind == "dir" and os.path.lexists(os.path.join(path, "index.md")):
+            folder = Path(path)
+            names = tree.names(folder, root, root, problems)
             if "index.md" in names:
-                folder = Path(folder)
                 posts.append((folder / "index.md", _bundle(root, folder, names, problems)))
     pages = [(Path(path), ()) for kind, path in _entries(root / "content" / "pages", root, problems)
              if kind == "file" and path.endswith(".md")]

@@ -42,19 +42,17 @@ class SitePlan:
     def page_inputs(self, root: Path, post: Post) -> tuple:
         """Everything besides the post itself that its page shows, for the page's key (as
         text: a key is made for every page of every build)."""
-        return (repr(self.navs.get(post.source)), [self._tag_text(t) for t in post.tags],
-                self._menu_text, images.stamp(root / post.folder, post.bundle)
-                if post.bundle else ())
+        return (repr(self.navs.get(post.source)),
+                [self._tag_texts.get(t, "None") for t in post.tags], self._menu_text,
+                images.stamp(root / post.folder, post.bundle) if post.bundle else ())
 
     @functools.cached_property
     def _menu_text(self) -> str:
         return repr(self.menu)
 
-    def _tag_text(self, name: str) -> str:
-        known = self.__dict__.setdefault("_tag_texts", {})
-        if name not in known:
-            known[name] = repr(self.tags.get(name))
-        return known[name]
+    @functools.cached_property
+    def _tag_texts(self) -> dict[str, str]:
+        return {name: repr(tag) for name, tag in self.tags.items()}
 
 
 def plan_site(root: Path, config: Config, posts: list[Post], report: Report,

@@ -4,8 +4,8 @@ time into static files under `pagefind/`, which the search page loads. No server
 The index is planned like any other output (bytes by path) so `write.py` writes it and
 rebuilds stay byte-identical: Pagefind's output depends only on the pages given, in the order
 given (checked: two builds give the same bytes). It is cached by the posts' keys, so a no-op
-build neither runs Pagefind nor loads the bundle: only the files' digests are read, and the
-bytes are fetched from the cache only when the previous site lacks them.
+build neither runs Pagefind nor loads the bundle: only the files' digests are read, and a
+bundle is indexed again only when the previous site lacks one of its files.
 
 Pagefind has no incremental mode (about 4.5 s of CPU per 1000 posts of 1500 words), so the
 index is made of bundles of SHARD posts, merged by the search page: an edit indexes its own
@@ -65,7 +65,8 @@ class Indexer:
     context manager: leaving it stops Pagefind, finished or not."""
 
     def __init__(self, config: Config, posts: list[Post], keys: list[str], cache,
-                 text_of: Callable[[int], str], *, rendering: list[int], enabled: bool = True,
+                 texts_of: Callable[[list[int]], dict[int, str]], *, rendering: list[int],
+                 enabled: bool = True,
                  spill: Spill = Spill(None)):
         self.config, self.posts, self.cache, self.spill = config, posts, cache, spill
         self.groups = bundles(posts) if enabled else []
@@ -78,16 +79,17 @@ class Indexer:
         later = set(rendering)
         # texts of the posts that do not render this time: read here, since the cache
         # belongs to this thread
-        self.texts = {i: text_of(i) for n in self.missing for i in self.groups[n]
-                      if i not in later}
-        self._text_of = text_of
+        self.texts = texts_of([i for n in self.missing for i in self.groups[n]
+                               if i not in later])
+        self._texts_of = texts_of
         self.made: dict[int, dict[str, Output]] = {}
         self.failure: Exception | None = None
         self._ready = threading.Condition()
         self._stopped = False
         self._thread = None
         if self.missing:
-            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(self.missing,),
+                                            daemon=True)
             self._thread.start()
 
     def order(self, rendering: list[int]) -> list[int]:
@@ -134,20 +136,20 @@ class Indexer:
 
     def _again(self, n: int) -> dict[str, Output]:
         """Bundle `n` indexed now, for a file the previous site lost."""
-        self.missing, self._stopped = [n], False
-        self.texts = {i: self._text_of(i) for i in self.groups[n]}
-        self._run()
+        self.texts.update(self._texts_of(self.groups[n]))
+        self._run([n])
         if self.failure is not None:
             raise self.failure
         return self.made[n]
 
-    def _run(self) -> None:
+    def _run(self, wanted: list[int]) -> None:
         try:
             binary = _binary()
             if binary is None:
                 raise FileNotFoundError("no Pagefind binary: the `pagefind[bin]` extra is missing")
-            made = index_groups(binary, self._pages(), _language(self.config.lang))
-            for n, files in zip(self.missing, made):  # each bundle leaves memory at once
+            made = index_groups(binary, (self._bundle(n) for n in wanted),
+                                _language(self.config.lang))
+            for n, files in zip(wanted, made):  # each bundle leaves memory at once
                 self.made[n] = {bundle_path(n) + path: self.spill.keep(files[path])
                                 for path in sorted(files) if _kept(n, path)}
         except _Stopped:
@@ -155,12 +157,8 @@ class Indexer:
         except (ImportError, OSError, PagefindError) as exc:
             self.failure = exc
 
-    def _pages(self) -> Iterator[Iterator[tuple[str, str]]]:
-        """Each missing bundle's pages, each page as soon as its text is in."""
-        for n in self.missing:
-            yield self._bundle(n)
-
     def _bundle(self, n: int) -> Iterator[tuple[str, str]]:
+        """Bundle `n`'s pages, each as soon as its text is in."""
         for i in self.groups[n]:  # in the bundle's order: Pagefind's output depends on it
             with self._ready:
                 while not self._stopped and i not in self.texts:

@@ -37,11 +37,11 @@ class Spill:
     def __init__(self, folder: Path | None):
         self.folder = folder
 
-    def keep(self, data: bytes, suffix: str = "") -> Output:
+    def keep(self, data: bytes) -> Output:
         if self.folder is None:
             return data
         # unique across the pool's processes and the indexer's thread
-        path = self.folder / f"{os.getpid()}-{next(_counter)}{suffix}"
+        path = self.folder / f"{os.getpid()}-{next(_counter)}"
         with open(path, "wb") as f:
             f.write(data)
         return Spilled(hashlib.sha256(data).hexdigest(), path)

@@ -8,7 +8,8 @@ and renamed, or hard-linked from `site/`) and then exchanges the two folders in 
 was killed between them). So an edit costs what it changes, not a copy of the whole tree. A
 failure at any point removes the spare and leaves `site/` untouched; a spare in an unknown
 state (a kill while it was updated) is rebuilt in full. Writing never renders: the plan it is
-given holds bytes, files to copy, and outputs known to be unchanged on disk.
+given holds bytes, files to copy, files the build spilled (moved into place), and outputs
+known to be unchanged on disk.
 """
 
 from __future__ import annotations
