@@ -175,11 +175,11 @@ def cached_outputs(cache: Cache, wanted: list[tuple[str, str, Callable[[], Outpu
             continue
         try:
             data = render()
+            if isinstance(data, bytes):
+                data = made.keep(data)
         except BuildError as exc:
             report.error(exc)
             continue
-        if isinstance(data, bytes):
-            data = made.keep(data)
         cache.put("page", key, digest_of(data))
         out[path] = data
     return out

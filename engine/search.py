@@ -116,6 +116,9 @@ class Indexer:
         """`pagefind*/...` path -> output; empty (with an error) when Pagefind failed."""
         if self._thread is not None:
             self._thread.join()
+        if isinstance(self.failure, BuildError):  # its files could not be kept
+            report.error(self.failure)
+            return {}
         if self.failure is not None:
             report.error(Problem(f"the search index could not be built ({self.failure}); "
                                  "install Pagefind with `python -m pip install -r "
@@ -154,7 +157,7 @@ class Indexer:
                                 for path in sorted(files) if _kept(n, path)}
         except _Stopped:
             pass
-        except (ImportError, OSError, PagefindError) as exc:
+        except (ImportError, OSError, PagefindError, BuildError) as exc:
             self.failure = exc
 
     def _bundle(self, n: int) -> Iterator[tuple[str, str]]:

@@ -16,6 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .errors import BuildError, BuildFailed, Problem
 from .outputs import Output, Spilled
 
 _counter = itertools.count()
@@ -42,16 +43,28 @@ class Spill:
             return data
         # unique across the pool's processes and the indexer's thread
         path = self.folder / f"{os.getpid()}-{next(_counter)}"
-        with open(path, "wb") as f:
-            f.write(data)
+        try:
+            with open(path, "wb") as f:
+                f.write(data)
+        except OSError as exc:  # a BuildError crosses the render pool, and is reported
+            raise BuildError(_cannot(self.folder, exc)) from None
         return Spilled(hashlib.sha256(data).hexdigest(), path)
 
     def __enter__(self) -> "Spill":
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder.mkdir(parents=True)
+            try:
+                self.folder.mkdir(parents=True)
+            except OSError as exc:
+                raise BuildFailed([Problem(_cannot(self.folder, exc))]) from None
         return self
 
     def __exit__(self, *exc) -> None:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _cannot(folder: Path, exc: OSError) -> str:
+    return (f"cannot keep the files made in `{folder}` until they are written: "
+            f"{exc.strerror or exc}; free space or fix the folder's permissions and build "
+            "again (the previous site was left as it was)")

@@ -316,3 +316,33 @@ def test_a_file_saved_while_the_build_writes_is_picked_up_by_the_next_build(
     monkeypatch.setattr(write, "_swap", original)
     assemble.build(root)
     assert (root / "site" / "note.txt").read_text() == "newest!"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_full_disk_while_rendering_stops_the_build_with_a_message(jobs, site_copy, monkeypatch):
+    """The files a build makes wait in a spill folder beside the output: a disk that fills
+    while they are written there (by the render workers too) ends the build with a message,
+    never a traceback, and leaves the previous site as it was."""
+    from engine import spill
+
+    root = site_copy("basic")
+    posts = root / "content" / "posts"
+    for n in range(16):  # enough posts for the render pool to start its workers
+        copy = posts / f"copy-{n}"
+        shutil.copytree(posts / "strides", copy)
+        text = (copy / "index.md").read_text()
+        (copy / "index.md").write_text(text.replace("title: Strided convolutions",
+                                                    f"title: Strided convolutions {n}"))
+    assemble.build(root)
+    old = files(root / "site")
+    edit(root)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(spill, "open", full, raising=False)
+    with pytest.raises(BuildFailed) as failed:  # without the cache: every post renders again
+        assemble.build(root, jobs=jobs, use_cache=False)
+    assert any("No space left on device" in p.message and "previous site was left" in p.message
+               for p in failed.value.problems), failed.value.problems
+    assert files(root / "site") == old and debris(root) == []
