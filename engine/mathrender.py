@@ -26,6 +26,10 @@ _SYNTAX = {"modern": "dollars", "legacy": "escaped", "kramdown": "escaped+env", 
 _MATHJAX_EVIDENCE = re.compile(
     r"\\\\?\((?:(?!\n\s*\n).){1,2000}?\\\\?\)|^[ \t]{0,3}\\\\?\[|^[ \t]{0,3}\\begin\{(?:equation|align|"
     r"alignat|gather|multline|eqnarray|flalign|split)\*?\}", re.M | re.S)
+# what any such evidence contains, found in the raw text: removing code and dollar math cannot
+# make it, so a body without it skips the scan of its prose (most posts)
+_MATHJAX_HINT = re.compile(r"\\[(\[]|\\begin\{(?:equation|align|alignat|gather|multline|"
+                           r"eqnarray|flalign|split)\*?\}")
 # spans are bounded so that a page of unclosed backticks or dollars stays linear
 _CODE = re.compile(r"^([ \t]*)(```+|~~~+).*?^\1\2[ \t]*$|(`+)(?:(?!\3).){1,2000}?\3", re.M | re.S)
 _DOLLARS = re.compile(r"\$\$.{1,5000}?\$\$|\$[^$\n]{1,2000}\$", re.S)
@@ -48,7 +52,8 @@ def begin(post_dialect: str, site_dialect: str, body: str, env: dict,
     env["macro_book"] = MacroBook(macros)
     if dialect == "auto":
         found = single = None
-        for m in _MATHJAX_EVIDENCE.finditer(_prose(body)):
+        prose = _prose(body) if _MATHJAX_HINT.search(body) else ""
+        for m in _MATHJAX_EVIDENCE.finditer(prose):
             found = found or m
             if not m.group(0).lstrip().startswith("\\\\"):  # `\(`, not kramdown's `\\(`
                 single = m
@@ -143,7 +148,8 @@ def check_text(tokens: list[Token], env: dict, problem: Problem, line_of) -> Non
                 env["warnings"].append(problem(env, line_of(child), _left_message(m.group(0), dialect)))
                 seen = True
                 break
-        if not seen and _SYNTAX[dialect] != "all":
+        # a raw `\(` must be in the text itself (removing code and math cannot make one)
+        if not seen and _SYNTAX[dialect] != "all" and "\\(" in tok.content:
             m = _RAW_PAREN.search(_prose(tok.content))
             if m:
                 line = line_of(tok) + tok.content.count("\n", 0, tok.content.find(m.group(0)))
