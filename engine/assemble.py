@@ -257,9 +257,10 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
         indexer.offer(missing[n], result.search)
         cache.put_many("formula", formulas)
         cache.put_many("plugin", result.computed)
+        cache.put_many("code", result.code)
         if result.search:
             cache.put_many("search-text", {key: result.search})
-        result.computed, result.search = {}, ""  # stored once, under their own keys
+        result.computed, result.code, result.search = {}, {}, ""  # stored under their own keys
         if result.errors or cache.path is None:  # errors are not cached: reported again
             fresh[key] = result
         else:

@@ -17,8 +17,10 @@ import importlib.util
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from py_mini_racer import MiniRacer
+if TYPE_CHECKING:  # imported on first use: a build whose formulas are all cached needs no V8
+    from py_mini_racer import MiniRacer
 
 VERSION = "0.16.22"
 # KaTeX's ParseError message starts with this; PyKaTeX dropped it, and so do we
@@ -69,6 +71,8 @@ def script() -> Path:
 def _context() -> MiniRacer:
     ctx = _contexts.get(os.getpid())
     if ctx is None:
+        from py_mini_racer import MiniRacer
+
         ctx = MiniRacer()
         ctx.eval(script().read_text(encoding="utf-8"))
         found = ctx.eval("katex.version")

@@ -69,11 +69,13 @@ def render(post: Post, site_dialect: str, formulas: FormulaStore,
     dialect = env["dialect"]
     _collect_refs(tokens, env)
     mathrender.prefetch(tokens, env)  # one call into KaTeX for the post's formulas
+    env["code"] = codeblocks.Blocks(formulas.cache, [(t.info.strip(), t.content) for t in tokens
+                                                     if t.type == "fence"])
     html = md.renderer.render(tokens, md.options, env)
     text = _plain_text(tokens)
     return Rendered(html=html, dialect=dialect, errors=env["errors"], warnings=env["warnings"],
                     refs=env["refs"], assets=env["assets"], summary=summary.first_paragraph(tokens),
-                    words=len(text.split()), computed=env["computed_new"])
+                    words=len(text.split()), computed=env["computed_new"], code=env["code"].new)
 
 
 def _nesting_guard(state) -> None:
@@ -128,7 +130,8 @@ def _render_math(self, tokens: list[Token], idx: int, options, env: dict) -> str
 
 def _render_fence(self, tokens: list[Token], idx: int, options, env: dict) -> str:
     tok = tokens[idx]
-    html, problems = codeblocks.fence(tok.info.strip(), tok.content)
+    blocks = env.get("code")  # none when a plugin renders Markdown with an env of its own
+    html, problems = (blocks.fence if blocks else codeblocks.fence)(tok.info.strip(), tok.content)
     env["warnings"].extend(problem(env, _line(tok), message) for message in problems)
     return html
 
