@@ -17,9 +17,9 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import (content, feeds, links, lock, pages, plan, plugin_host, search, spill,
+from . import (content, feeds, filestat, links, lock, pages, plan, plugin_host, search, spill,
                templates, write)
-from .cache import Cache, digest
+from .cache import Cache, keyer
 from .config import Config, key_line, load_config, table_key_line
 from .errors import BuildError, Problem, Report, source_line
 from .progress import bar
@@ -175,31 +175,49 @@ def _published(posts: list[content.Post], drafts: bool, future: bool,
 
 
 def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
-    """Every post and page; an unchanged file's parse comes from the cache."""
+    """Every post and page; an unchanged file's parse comes from the cache, and a file whose
+    stat is the one the last build recorded is not even read (`filestat.py`)."""
     report.errors.extend(content.misplaced(root))
     found = content.discover(root, report.errors)
     version = code_version()
-    raws, keys = [], []
-    prefix = len(str(root)) + 1
-    for path, _ in found:
-        rel = str(path)[prefix:].replace(os.sep, "/")
+    source_key = keyer("source", version)
+    known_files = filestat.Known(cache, str(root), version)
+    raws: dict[str, bytes] = {}
+
+    def read(rel: str) -> str | None:
+        """The file's source key, after reading it (its bytes kept in `raws`)."""
         try:
-            raw = path.read_bytes()
+            raws[rel] = raw = (root / rel).read_bytes()
         except OSError as exc:  # deleted or unreadable since it was listed
             report.error(Problem(f"cannot read this file: {exc.strerror}", rel))
-            raw = None
-        raws.append(raw)
-        keys.append(digest("source", version, rel, raw or b""))
-    known = cache.get_many("source", keys)
+            return None
+        return source_key(rel, raw)
+
+    keys: list[str | None] = []
+    for rel, _ in found:
+        try:
+            st = os.stat(os.path.join(root, rel))
+        except OSError:
+            keys.append(read(rel))
+            continue
+        key = known_files.key(rel, st) or read(rel)
+        if key is not None:
+            known_files.note(rel, st, key)
+        keys.append(key)
+    known = cache.get_many("source", [key for key in keys if key is not None])
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
-    for (path, bundle), raw, key in zip(found, raws, keys):
-        if raw is None:
+    for (rel, bundle), key in zip(found, keys):
+        if key is None:
             continue
         post = known.get(key)
         if post is None:
+            if rel not in raws:  # its stat was known, its parse is not (a damaged cache)
+                key = read(rel)
+                if key is None:
+                    continue
             try:
-                post = content.load_post(root, path, raw).without_body()
+                post = content.load_post(root, root / rel, raws[rel]).without_body()
             except BuildError as exc:
                 report.error(exc)
                 continue
@@ -209,6 +227,7 @@ def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
         report.warnings.extend(post.warnings)
         posts.append(post)
     cache.put_many("source", parsed)
+    known_files.save()
     return posts
 
 
@@ -233,11 +252,9 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
 
     Returns (bodies, infos, formulas typeset, posts rendered, the search indexer).
     """
-    version = code_version()
-    plugins = config.plugins.fingerprint()
-    keys = [digest("post", version, p.source, p.digest, config.math_dialect,
-                   config.math_macros, plugins)
-            for p in posts]
+    post_key = keyer("post", code_version(), config.math_dialect, config.math_macros,
+                     config.plugins.fingerprint())
+    keys = [post_key(p.source, p.digest) for p in posts]
     infos = cache.get_many("info", keys)
     missing = [i for i, k in enumerate(keys) if k not in infos]
     fresh: dict[str, Rendered] = {}

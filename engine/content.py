@@ -65,27 +65,29 @@ class Post:
         return self.source.rpartition("/")[0] or "."
 
 
-def discover(root: Path, problems: list[Problem]) -> list[tuple[Path, tuple[str, ...]]]:
-    """Every post (`content/posts/<slug>/index.md`) and page (`content/pages/*.md`), sorted,
-    each with its bundle: the files beside a post's index.md (relative POSIX paths), copied
-    with it (a page has none).
+def discover(root: Path, problems: list[Problem]) -> list[tuple[str, tuple[str, ...]]]:
+    """Every post (`content/posts/<slug>/index.md`) and page (`content/pages/*.md`) as its
+    POSIX path relative to `root`, sorted, each with its bundle: the files beside a post's
+    index.md (relative POSIX paths), copied with it (a page has none).
 
     Dot-named entries are skipped; links leaving the site root are reported in `problems`.
+    Paths stay strings: a site has thousands of posts, and this runs on every build.
     """
     posts = []
-    for kind, path in _entries(root / "content" / "posts", root, problems):
+    for kind, path, name in _entries(root / "content" / "posts", root, problems):
         if kind == "dir" and os.path.lexists(os.path.join(path, "index.md")):
-            folder = Path(path)
-            names = tree.names(folder, root, root, problems)
+            names = tree.names(path, root, root, problems)
             if "index.md" in names:
-                posts.append((folder / "index.md", _bundle(root, folder, names, problems)))
-    pages = [(Path(path), ()) for kind, path in _entries(root / "content" / "pages", root, problems)
-             if kind == "file" and path.endswith(".md")]
+                folder = f"content/posts/{name}/"
+                posts.append((folder + "index.md", _bundle(folder, names, problems)))
+    pages = [(f"content/pages/{name}", ())
+             for kind, path, name in _entries(root / "content" / "pages", root, problems)
+             if kind == "file" and name.endswith(".md")]
     return posts + pages
 
 
-def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[str, str]]:
-    """(kind, path) of the non-dot entries of `folder` that stay inside the site root."""
+def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[str, str, str]]:
+    """(kind, path, name) of the non-dot entries of `folder` that stay inside the site root."""
     if not folder.is_dir() or tree.check(folder, root, root, problems) != "dir":
         return []
     found = []
@@ -97,7 +99,7 @@ def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[st
         else:
             kind = "dir" if entry.is_dir() else "file" if entry.is_file() else None
         if kind:
-            found.append((kind, entry.path))
+            found.append((kind, entry.path, entry.name))
     return found
 
 
@@ -214,14 +216,13 @@ def _leftovers(body: str, body_line: int, text: str, rel: str) -> list[Problem]:
     return problems
 
 
-def _bundle(root: Path, folder: Path, names: list[str],
-            problems: list[Problem]) -> tuple[str, ...]:
-    """The files beside a post's index.md: only what `tree.names` lets through (no dot
-    names, no links leaving the site root); a file that would replace the post's own page is
-    reported."""
+def _bundle(folder: str, names: list[str], problems: list[Problem]) -> tuple[str, ...]:
+    """The files beside a post's index.md (`folder`: relative, ending with `/`): only what
+    `tree.names` lets through (no dot names, no links leaving the site root); a file that
+    would replace the post's own page is reported."""
     if "index.html" in names:
         problems.append(Problem("`index.html` beside a post would replace the post's page; "
-                                "rename it", (folder / "index.html").relative_to(root).as_posix()))
+                                "rename it", folder + "index.html"))
     return tuple(n for n in names if n not in ("index.md", "index.html"))
 
 

@@ -12,7 +12,7 @@ from typing import Callable
 
 from . import (i18n, image_variants, images, listings, navigation, search, templates, tree,
                urls, views)
-from .cache import Cache, digest
+from .cache import Cache, digest, keyer
 from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report, source_line
@@ -42,7 +42,8 @@ class SitePlan:
     def page_inputs(self, root: Path, post: Post) -> tuple:
         """Everything besides the post itself that its page shows, for the page's key (as
         text: a key is made for every page of every build)."""
-        return (repr(self.navs.get(post.source)),
+        nav = self.navs.get(post.source)
+        return (navigation.text(nav) if nav else "",
                 [self._tag_texts.get(t, "None") for t in post.tags], self._menu_text,
                 images.stamp(root / post.folder, post.bundle) if post.bundle else ())
 
@@ -89,6 +90,9 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     out: dict[str, Output] = {}
     wanted: list[tuple[str, str, Callable[[], bytes]]] = []  # made once all keys are known
     settings = repr(config)
+    page_key = keyer("page", theme.fingerprint, settings)
+    listing_key = keyer("listing", theme.fingerprint, settings, plan.menu)
+    shown_texts: dict[int, str] = {}  # by id(item): what listings show of a post, made once
 
     def cached(url: str, key: str, render: Callable[[], bytes]) -> None:
         wanted.append((url + "index.html" if not url.endswith(".html") else url, key, render))
@@ -101,10 +105,10 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
 
     def listing(page: listings.Listing) -> None:
         """A page listing posts: re-rendered only when what it shows has changed."""
-        shown = [_shown(item) for item in page.items]
-        key = digest("listing", page.template, page.url, page.title, theme.fingerprint,
-                     settings, plan.menu, shown, repr(page.extra.get("pagination").__dict__
-                                            if page.extra.get("pagination") else None))
+        shown = [shown_texts.get(id(item)) or repr(_shown(item)) for item in page.items]
+        pagination = page.extra.get("pagination")
+        key = listing_key(page.template, page.url, page.title, shown,
+                          repr(pagination.__dict__ if pagination else None))
         cached(page.url, key, lambda: theme.render(page.template, views.page_context(
             config, page.template, page.url, page.title, page.description, menu=plan.menu,
             posts=page.items, **page.extra)))
@@ -112,8 +116,8 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     items = []
     for i, (post, info) in enumerate(zip(posts, infos)):
         _post_files(root, post, info, bodies, i, out, report)
-        cached(post.url, digest("page", bodies.keys[i], theme.fingerprint, settings,
-                                plan.page_inputs(root, post)), functools.partial(post_page, i))
+        cached(post.url, page_key(bodies.keys[i], plan.page_inputs(root, post)),
+               functools.partial(post_page, i))
         if post.image and post.image not in post.bundle and post.image not in info.assets:
             line, text = urls.frontmatter_line(root, post, "image")
             report.warn(Problem(f"`image` names `{post.image}`, which is not beside the post; "
@@ -121,6 +125,7 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
                                 post.source, line, text))
         if post.kind == "post":
             items.append(views.post_item(config, post, info, plan.tags))
+            shown_texts[id(items[-1])] = repr(_shown(items[-1]))
     for page in listings.index_pages(config, items) + listings.tag_pages(config, items, plan.tags):
         listing(page)
     listing(listings.archive_page(config, items))
@@ -196,7 +201,9 @@ def _post_files(root: Path, post: Post, info: PostInfo, bodies: "Bodies", i: int
                                  "a block of the post; rename one of them",
                                  post.source))
         out[post.url + name] = Deferred(sha, functools.partial(_asset, bodies, i, name))
-    out.update(image_variants.outputs(root / post.folder, post.url, post.bundle, bodies.cache))
+    if post.bundle:
+        out.update(image_variants.outputs(root / post.folder, post.url, post.bundle,
+                                          bodies.cache))
 
 
 def _copied_files(root: Path, theme: templates.Theme, out: dict[str, Output],

@@ -9,7 +9,7 @@ bundle is indexed again only when the previous site lacks one of its files.
 
 Pagefind has no incremental mode (about 4.5 s of CPU per 1000 posts of 1500 words), so the
 index is made of bundles of SHARD posts, merged by the search page: an edit indexes its own
-bundle again. Pagefind runs while the posts render, in its own process.
+bundle again. Pagefind runs while the posts render, in processes of its own.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 SHARD = 64  # posts a bundle: an edit indexes its bundle again, not every post
+PROCESSES = os.cpu_count() or 1  # Pagefind processes at most, each indexing a bundle at a time
 
 
 def bundles(posts: list[Post]) -> list[list[int]]:
@@ -100,7 +101,7 @@ class Indexer:
     def offer(self, i: int, text: str) -> None:
         with self._ready:
             self.texts[i] = text
-            self._ready.notify()
+            self._ready.notify_all()  # the waiting processes wait for different posts
 
     def __enter__(self) -> "Indexer":
         return self
@@ -108,7 +109,7 @@ class Indexer:
     def __exit__(self, *exc) -> None:
         with self._ready:
             self._stopped = True
-            self._ready.notify()
+            self._ready.notify_all()
         if self._thread is not None:
             self._thread.join()
 
@@ -146,19 +147,48 @@ class Indexer:
         return self.made[n]
 
     def _run(self, wanted: list[int]) -> None:
+        """Index the bundles `wanted`, in PROCESSES Pagefind processes that take the next
+        bundle as they finish one: Pagefind works on one core, and in a cold build it was the
+        last step still running, long after the posts had rendered."""
+        todo, lock = iter(wanted), threading.Lock()
+
+        def take() -> int | None:
+            with lock:
+                return next(todo, None)
+
+        helpers = [threading.Thread(target=self._serve, args=(take,), daemon=True)
+                   for _ in range(min(PROCESSES, len(wanted)) - 1)]
+        for helper in helpers:
+            helper.start()
+        self._serve(take)
+        for helper in helpers:
+            helper.join()
+
+    def _serve(self, take: Callable[[], int | None]) -> None:
+        """One Pagefind process indexing bundles from `take` until none is left."""
+        taken: list[int] = []
+
+        def groups() -> Iterator[Iterator[tuple[str, str]]]:
+            while self.failure is None and (n := take()) is not None:
+                taken.append(n)
+                yield self._bundle(n)
+
         try:
             binary = _binary()
             if binary is None:
                 raise FileNotFoundError("no Pagefind binary: the `pagefind[bin]` extra is missing")
-            made = index_groups(binary, (self._bundle(n) for n in wanted),
-                                _language(self.config.lang))
-            for n, files in zip(wanted, made):  # each bundle leaves memory at once
+            made = index_groups(binary, groups(), _language(self.config.lang))
+            for k, files in enumerate(made):  # each bundle leaves memory at once
+                n = taken[k]
                 self.made[n] = {bundle_path(n) + path: self.spill.keep(files[path])
                                 for path in sorted(files) if _kept(n, path)}
         except _Stopped:
             pass
         except (ImportError, OSError, PagefindError, BuildError) as exc:
-            self.failure = exc
+            self.failure = self.failure or exc
+            with self._ready:  # the other processes stop too: the build has failed
+                self._stopped = True
+                self._ready.notify_all()
 
     def _bundle(self, n: int) -> Iterator[tuple[str, str]]:
         """Bundle `n`'s pages, each as soon as its text is in."""

@@ -34,7 +34,7 @@ def files(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> 
     return [folder / name for name in names(folder, boundary, root, problems)]
 
 
-def names(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> list[str]:
+def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem]) -> list[str]:
     """`files`, as POSIX paths relative to `folder` (no Path made per file: a site has many)."""
     found: list[str] = []
     seen: set[tuple[int, int]] = set()
@@ -68,7 +68,7 @@ def names(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> 
             elif kind == "file":
                 found.append(prefix + entry.name)
 
-    if folder.is_symlink() and check(folder, boundary, root, problems) != "dir":
+    if os.path.islink(folder) and check(Path(folder), boundary, root, problems) != "dir":
         return found
     try:
         walk(str(folder), "")

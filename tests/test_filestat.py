@@ -1,0 +1,93 @@
+"""A source file whose stat is unchanged is not read again (engine/filestat.py); any write
+that keeps its size and modification time is still seen, and a file written within the
+file system's clock tick of a build is never trusted by stat."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+import pytest
+
+from engine import assemble, filestat
+from engine.cache import Cache
+
+POST = "content/posts/{}/index.md"
+
+
+@pytest.fixture
+def trusting(monkeypatch):
+    """Files written a moment ago count as old enough to be known by their stat."""
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
+
+
+def _reads(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self):
+        if self.name.endswith(".md"):
+            seen.append(self.name if self.name != "index.md" else self.parent.name)
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    return seen
+
+
+def _first_post(root) -> pathlib.Path:
+    return sorted((root / "content" / "posts").glob("*/index.md"))[0]
+
+
+def test_an_unchanged_file_is_not_read_again(site_copy, trusting, monkeypatch):
+    root = site_copy("basic")
+    assemble.build(root)
+    reads = _reads(monkeypatch)
+    again = assemble.build(root)
+    assert again.written == 0 and reads == []
+    post = _first_post(root)
+    post.write_text(post.read_text(encoding="utf-8") + "\nA new line.\n", encoding="utf-8")
+    edited = assemble.build(root)
+    assert set(reads) == {post.parent.name} and edited.written > 0  # parsed, then rendered
+    assert "A new line." in (root / "site" / _url_of(root, post)).read_text(encoding="utf-8")
+
+
+def test_a_write_keeping_size_and_modification_time_is_seen(site_copy, trusting):
+    root = site_copy("basic")
+    post = _first_post(root)
+    text = post.read_text(encoding="utf-8")
+    assert "the" in text
+    assemble.build(root)
+    st = post.stat()
+    post.write_text(text.replace("the", "THE", 1), encoding="utf-8")  # same size
+    os.utime(post, ns=(st.st_atime_ns, st.st_mtime_ns))  # as `touch -r` or `rsync -t` do
+    assert post.stat().st_size == st.st_size and post.stat().st_mtime_ns == st.st_mtime_ns
+    assemble.build(root)
+    assert "THE" in (root / "site" / _url_of(root, post)).read_text(encoding="utf-8")
+
+
+def test_a_file_written_within_the_clock_tick_is_not_recorded(tmp_path):
+    path = tmp_path / "index.md"
+    path.write_text("x")
+    old = tmp_path / "old.md"
+    old.write_text("y")
+    cache = Cache(tmp_path / "cache.sqlite")
+    known = filestat.Known(cache, str(tmp_path), "v1")
+    # its times are set back, but its change time cannot be: it was just written
+    os.utime(old, ns=(0, 0))
+    for p in (path, old):
+        known.note(p.name, p.stat(), "key-" + p.name)
+    assert known.fresh == {}
+    known.now += 2 * filestat.RACY_NS  # the same files, seen by a build two ticks later
+    for p in (path, old):
+        known.note(p.name, p.stat(), "key-" + p.name)
+    known.save()
+    cache.flush()
+    later = filestat.Known(cache, str(tmp_path), "v1")
+    assert later.key("index.md", path.stat()) == "key-index.md"
+    assert filestat.Known(cache, str(tmp_path), "v2").key("index.md", path.stat()) is None
+
+
+def _url_of(root, post) -> str:
+    from engine import content
+
+    return content.load_post(root, post).url + "index.html"
