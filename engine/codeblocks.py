@@ -18,7 +18,7 @@ import shlex
 from pathlib import Path
 
 from . import highlight
-from .cache import Cache, digest
+from .cache import Cache, keyer
 from .version import digest_of_sources, versions
 
 _LINES = re.compile(r"^\{([\d,\s-]*)\}$")
@@ -26,6 +26,7 @@ _HERE = Path(__file__).resolve().parent
 # what decides a block's HTML besides its text: Pygments and the two modules that call it
 _ENGINE = (*versions(("pygments",)),
            *(digest_of_sources(_HERE / name, _HERE) for name in ("codeblocks.py", "highlight.py")))
+_KEY = keyer("code", _ENGINE)
 
 
 class Blocks:
@@ -39,7 +40,7 @@ class Blocks:
 
     @staticmethod
     def key(info: str, code: str) -> str:
-        return digest("code", _ENGINE, info, code)
+        return _KEY(info, code)
 
     def fence(self, info: str, code: str) -> tuple[str, list[str]]:
         """`fence(info, code)`, from the cache when it holds the block."""

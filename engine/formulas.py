@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 
 from . import math
-from .cache import Cache, digest
+from .cache import Cache, keyer
 from .version import versions
 
 _HERE = Path(__file__).resolve().parent
@@ -23,6 +23,7 @@ _CODE = hashlib.sha256(b"".join((_HERE / name).read_bytes() for name in _PIPELIN
 # KaTeX's version, the package that ships it and the V8 that runs it: a new release of any
 # is a new set of keys
 _ENGINE = (math.KATEX_VERSION, *versions(("sphinxcontrib-katex", "mini-racer")), _CODE)
+_KEY = keyer("formula", _ENGINE)
 # formulas a process remembers (the most recently used): repeats across posts are mostly a
 # few classics, and a cold build of 10,000 posts typesets 38,000 formulas
 MEMO = 4096
@@ -38,7 +39,7 @@ class FormulaStore:
         self.computed: dict[str, object] = {}  # plugins' cached values, memoised per process
 
     def key(self, tex: str, display: bool, dialect: str, prefix: str = "") -> str:
-        return digest("formula", _ENGINE, dialect, display, prefix, tex)
+        return _KEY(dialect, display, prefix, tex)
 
     def typeset(self, tex: str, *, display: bool, dialect: str, prefix: str = "") -> math.Typeset:
         """`tex` as prepared for `dialect` (see math.prepare); `prefix`: the macros before it."""
