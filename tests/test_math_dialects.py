@@ -19,6 +19,9 @@ BODY_LINE = 5  # render() puts the body at line 5 of the file
     ("Minimise $$f(x)$$ over $$x$$.\n", "kramdown"),                # $$ inside a paragraph
     ("The value \\(x_1\\) is small.\n", "mathjax"),                 # MathJax delimiters
     ("Text\n\n\\begin{align}\na &= b\n\\end{align}\n", "mathjax"),  # a bare environment
+    ("Text\n\n\\begin{equation*}\na = b\n\\end{equation*}\n", "mathjax"),
+    ("Text\n\n\\[\nx^2\n\\]\n", "mathjax"),                      # display delimiters
+    ("$$\n\\begin{aligned} a &= b \\end{aligned}\n$$\n", "modern"),  # inside $$: not evidence
     ("$$\n\\text{max\\_pool}(x)\n$$\n\n$a_1$\n", "modern"),           # `\_` inside a word: TeX
     ("$x$ and\n\n$$\ny\n$$\n", "modern"),
     ("```\n\\(not math\\)\n```\n\n$x$\n", "modern"),                # code is not evidence
