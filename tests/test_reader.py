@@ -3,6 +3,7 @@ tests/sites/reader (four posts built once per session) and small variations of i
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -365,3 +366,27 @@ def test_an_edit_indexes_only_its_own_search_bundle(tmp_path, monkeypatch):
     assert indexed == [["/c-lang/", "/cpp/"]]
     assert (root / "site" / "pagefind-2" / "pagefind-entry.json").is_file()
     assert not (root / "site" / "pagefind-1" / "pagefind-ui.js").exists()
+
+
+def test_a_reindexed_bundle_restores_an_unchanged_file_the_site_lost(tmp_path, monkeypatch):
+    """An edit indexes its bundle again; the files that came out the same are taken from the
+    previous site, so one missing from it is made again, byte for byte."""
+    from engine import search
+
+    monkeypatch.setattr(search, "SHARD", 2)
+    root = tmp_path / "root"
+    shutil.copytree(SITES / "reader", root)
+    assemble.build(root)
+    bundle = root / "site" / "pagefind-1"
+    before = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    post = root / "content" / "posts" / "cpp" / "index.md"
+    post.write_text(post.read_text() + "\nA new word: zeugma.\n")
+    # the other post's fragment, which the edit leaves as it is
+    kept = [p for p in (bundle / "fragment").iterdir() if b"c-lang" in gzip.decompress(
+        p.read_bytes())[:4096]]
+    assert len(kept) == 1
+    kept[0].unlink()
+    edited = assemble.build(root)
+    after = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    assert after[kept[0].relative_to(bundle)] == before[kept[0].relative_to(bundle)]
+    assert 0 < edited.written < edited.files
