@@ -107,8 +107,10 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
         """A page listing posts: re-rendered only when what it shows has changed."""
         shown = [shown_texts.get(id(item)) or repr(_shown(item)) for item in page.items]
         pagination = page.extra.get("pagination")
+        # the other values a listing shows come from its items, except a tag's post count
         key = listing_key(page.template, page.url, page.title, shown,
-                          repr(pagination.__dict__ if pagination else None))
+                          repr(pagination.__dict__ if pagination else None),
+                          page.extra.get("count"))
         cached(page.url, key, lambda: theme.render(page.template, views.page_context(
             config, page.template, page.url, page.title, page.description, menu=plan.menu,
             posts=page.items, **page.extra)))

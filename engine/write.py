@@ -121,12 +121,14 @@ def _update(spare: Path, known: dict, outputs: dict[str, Output], hashes: dict[s
         else:
             target.unlink(missing_ok=True)
         _prune(target.parent, spare)
+    folder = str(spare)
     for path in sorted(outputs):
-        target = spare / path
         entry = known.get(path)
-        if entry is not None and entry[0] == hashes[path] and _same_stat(target, entry):
+        if (entry is not None and entry[0] == hashes[path]
+                and _same_stat(os.path.join(folder, path), entry)):  # most files: no Path
             stats[path] = entry
             continue
+        target = spare / path
         _make_parent(target, spare)
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)

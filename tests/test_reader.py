@@ -45,7 +45,9 @@ def test_c_cpp_and_csharp_get_three_tag_pages_each_with_its_post(reader):
 
 def test_tags_differing_in_case_share_one_page_and_the_minority_spelling_is_warned(reader):
     html = page(reader, "tags/numpy")
-    assert html.count('class="post-item"') == 4  # numpy (1 post) and NumPy (3 posts)
+    assert "4 posts" in html  # numpy (1 post) and NumPy (3 posts), two a page
+    assert html.count('class="post-item"') + page(reader, "tags/numpy/page/2").count(
+        'class="post-item"') == 4
     assert '<span class="tag-name">NumPy</span>' in html
     warnings = [w for w in reader[1].warnings if "tag `numpy`" in w.message]
     assert len(warnings) == 1
@@ -390,3 +392,25 @@ def test_a_reindexed_bundle_restores_an_unchanged_file_the_site_lost(tmp_path, m
     after = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
     assert after[kept[0].relative_to(bundle)] == before[kept[0].relative_to(bundle)]
     assert 0 < edited.written < edited.files
+
+
+def test_tag_pages_are_paginated_like_the_index_and_count_every_post(tmp_path):
+    (tmp_path / "site.toml").write_text('title = "T"\nsearch = false\npaginate = 2\n')
+    for n in range(1, 6):
+        post = tmp_path / "content" / "posts" / f"p{n}" / "index.md"
+        post.parent.mkdir(parents=True)
+        post.write_text(f"---\ntitle: Post {n}\ndate: 2024-01-0{n}\ntags: [fft]\n---\n\nText.\n")
+    assemble.build(tmp_path)
+    site = tmp_path / "site" / "tags" / "fft"
+    first, second, third = (site / "index.html", site / "page/2/index.html",
+                            site / "page/3/index.html")
+    shown = [re.findall(r'class="post-item".*?>(Post \d)<', p.read_text(), re.S)
+             for p in (first, second, third)]
+    assert shown == [["Post 5", "Post 4"], ["Post 3", "Post 2"], ["Post 1"]]
+    html = second.read_text()
+    assert "5 posts" in html
+    assert 'href="../../../../tags/fft/"' in html and 'href="../../../../tags/fft/page/3/"' in html
+    # one post fewer on the last page: the first page's count changes with it
+    shutil.rmtree(tmp_path / "content" / "posts" / "p1")
+    assemble.build(tmp_path)
+    assert "4 posts" in first.read_text() and not third.exists()
