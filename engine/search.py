@@ -245,11 +245,13 @@ def _pagefind_version() -> str:
 
 
 def _kept(n: int, path: str) -> bool:
-    """Bundle 0 keeps the search UI; merged bundles need only their index and wasm."""
+    """Bundle 0 keeps the search UI and the WebAssembly; merged bundles need only their index
+    (Pagefind's merged indexes run on the first one's WebAssembly: 140 KB a bundle not kept)."""
     name = Path(path).name
     if name.startswith(_UNUSED):
         return False
-    return n == 0 or not name.startswith(("pagefind.js", "pagefind-ui.", "pagefind-worker."))
+    return n == 0 or not name.startswith(("pagefind.js", "pagefind-ui.", "pagefind-worker.",
+                                          "wasm."))
 
 
 def _language(lang: str) -> str:
