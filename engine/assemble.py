@@ -292,7 +292,6 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
         if page is not None:
             fresh_pages[key] = page
         infos[key] = result.info()
-        indexer.offer(missing[n], result.search)
         cache.put_many("formula", formulas)
         cache.put_many("plugin", result.computed)
         if result.search:
@@ -310,7 +309,8 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
 
         with bar(len(missing), "rendering", progress) as advance:
             typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs,
-                                 site_plan, _compiled(cache), made.folder)
+                                 site_plan, _compiled(cache), made.folder,
+                                 texts=lambda n, text: indexer.offer(missing[n], text))
     return bodies, [infos[k] for k in keys], typeset, len(missing), indexer
 
 
