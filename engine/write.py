@@ -14,7 +14,6 @@ known to be unchanged on disk.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import functools
 import os
@@ -293,6 +292,8 @@ def _swap(spare: Path, out: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    import ctypes  # here: a build that writes nothing never loads it
+
     renameat2 = getattr(_libc(), "renameat2", None)
     if renameat2 is None:
         return False
@@ -307,6 +308,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 @functools.cache
 def _libc():
+    import ctypes
+
     try:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:
