@@ -29,6 +29,9 @@ from .spill import Spill
 from .version import code_version
 
 
+SWEEP_AFTER = 64  # posts rendered, at least, before unused cache entries are dropped
+
+
 @dataclass(frozen=True)
 class Summary:
     posts: int
@@ -75,15 +78,16 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         made = background.enter_context(Spill(None if dry_run else spill.folder_for(out)))
         config = _plugins_ready(config, cache, report)
         report.raise_if_failed()
-        every = _load(root, cache, report)
+        every, sources = _load(root, cache, report)
         report.raise_if_failed()
         posts, skipped = _published(every, drafts, future, now or dt.datetime.now(dt.timezone.utc))
         posts = pages.sort_newest_first(posts)
         site_plan = pages.plan_site(root, config, posts, report, cache)
         report.raise_if_failed()
 
-        bodies, infos, typeset, rendered, indexer = _render(posts, config, cache, jobs,
-                                                            site_plan, progress, background, made)
+        previous = {} if dry_run else write.manifest(out, cache)
+        bodies, infos, typeset, rendered, indexer = _render(posts, config, cache, jobs, site_plan,
+                                                            progress, background, made, previous)
         for info in infos:
             report.errors.extend(info.errors)
             report.warnings.extend(info.warnings)
@@ -99,7 +103,6 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         plan.check_tree(outputs, posts, report)
         report.raise_if_failed()
         hashes = write.digests(outputs)
-        previous = {} if dry_run else write.manifest(out, cache)
         keep = set(outputs) if dry_run else write.unchanged(hashes, out, previous)
         plan.realize(outputs, keep, report)
         links.check(posts, infos, outputs, config, report)
@@ -109,6 +112,7 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         report.raise_if_failed()
         written = 0 if dry_run else write.site(outputs, hashes, out, cache, previous, keep,
                                                default_out=root / "site")
+        _sweep(cache, sources, bodies.keys, rendered)
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),
                    written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
@@ -174,9 +178,10 @@ def _published(posts: list[content.Post], drafts: bool, future: bool,
     return kept, (skipped_drafts, skipped_future)
 
 
-def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
-    """Every post and page; an unchanged file's parse comes from the cache, and a file whose
-    stat is the one the last build recorded is not even read (`filestat.py`)."""
+def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post], list[str]]:
+    """Every post and page, and their source keys; an unchanged file's parse comes from the
+    cache, and a file whose stat is the one the last build recorded is not even read
+    (`filestat.py`)."""
     report.errors.extend(content.misplaced(root))
     found = content.discover(root, report.errors)
     version = code_version()
@@ -228,7 +233,23 @@ def _load(root: Path, cache: Cache, report: Report) -> list[content.Post]:
         posts.append(post)
     cache.put_many("source", parsed)
     known_files.save()
-    return posts
+    return posts, [key for key in keys if key is not None]
+
+
+def _sweep(cache: Cache, sources: list[str], posts: list[str], rendered: int) -> None:
+    """Drop the posts' cache entries this build did not use, once posts rendered since the
+    last sweep reach a quarter of the site: keys are never reused, so every engine version
+    and every edit leaves entries behind (at 10,000 posts, 1.4 GB a version). Formulas,
+    pages' digests and plugin outputs are small and stay."""
+    since = (cache.get("sweep", "rendered") or 0) + rendered
+    if since < max(SWEEP_AFTER, len(posts) // 4):
+        if rendered:
+            cache.put("sweep", "rendered", since)
+        return
+    cache.keep_only("source", sources)
+    for ns in ("info", "post", "search-text"):  # all three by the post's key
+        cache.keep_only(ns, posts)
+    cache.put("sweep", "rendered", 0)
 
 
 def _renderer(posts: list[content.Post], config, cache: Cache):
@@ -246,7 +267,7 @@ def _renderer(posts: list[content.Post], config, cache: Cache):
 
 
 def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, site_plan,
-            progress: bool, background: contextlib.ExitStack, made: Spill):
+            progress: bool, background: contextlib.ExitStack, made: Spill, previous: dict):
     """Render the posts whose source or code changed; the rest come from the cache. The
     search index is made meanwhile, in the background.
 
@@ -262,7 +283,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     bodies = pages.Bodies(keys, fresh, cache, _renderer(posts, config, cache), fresh_pages)
     indexer = background.enter_context(search.Indexer(
         config, posts, keys, cache, functools.partial(_search_texts, bodies), rendering=missing,
-        enabled=site_plan.search, spill=made))
+        enabled=site_plan.search, spill=made, previous=previous))
     missing = indexer.order(missing)
 
     def keep(n: int, result: Rendered, page: Output | None, formulas: dict) -> None:
@@ -271,7 +292,6 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
         if page is not None:
             fresh_pages[key] = page
         infos[key] = result.info()
-        indexer.offer(missing[n], result.search)
         cache.put_many("formula", formulas)
         cache.put_many("plugin", result.computed)
         cache.put_many("code", result.code)
@@ -290,7 +310,8 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
 
         with bar(len(missing), "rendering", progress) as advance:
             typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs,
-                                 site_plan, _compiled(cache), made.folder)
+                                 site_plan, _compiled(cache), made.folder,
+                                 texts=lambda n, text: indexer.offer(missing[n], text))
     return bodies, [infos[k] for k in keys], typeset, len(missing), indexer
 
 

@@ -178,6 +178,22 @@ class Cache:
         except sqlite3.DatabaseError as exc:
             self._broken(exc)
 
+    def keep_only(self, ns: str, keys: list[str]) -> None:
+        """Delete the entries of `ns` whose key is not in `keys`."""
+        if self._db is None or self.readonly:
+            return
+        self.flush()
+        try:
+            with self._db:
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM live")
+                self._db.executemany("INSERT OR IGNORE INTO live VALUES (?)",
+                                     ((key,) for key in keys))
+                self._db.execute("DELETE FROM entries WHERE ns=? AND key NOT IN "
+                                 "(SELECT key FROM live)", (ns,))
+        except sqlite3.DatabaseError as exc:
+            self._broken(exc)
+
     def put(self, ns: str, key: str, value: object) -> None:
         self.put_many(ns, {key: value})
 

@@ -127,9 +127,16 @@ def human_date(date: dt.datetime | None, lang: str, root: str = "") -> str:
     """A date as readers of `lang` write it ("January 15, 2024", "15 janvier 2024")."""
     if date is None:
         return ""
-    from babel.dates import format_date
+    return _long_date(lang, root).apply(date.date(), locale(lang, root))
 
-    return format_date(date.date(), "long", locale=locale(lang, root))
+
+@functools.cache
+def _long_date(lang: str, root: str):
+    """What `babel.dates.format_date(..., "long")` applies, found once: looking it up on every
+    call was most of a listing's time (the archive shows a date per post)."""
+    from babel.dates import get_date_format, parse_pattern
+
+    return parse_pattern(get_date_format("long", locale=locale(lang, root)))
 
 
 def month_year(date: dt.datetime, lang: str, root: str = "") -> str:

@@ -38,26 +38,17 @@ def menu(config: Config, pages: list, search: bool) -> tuple:
 
 def index_pages(config: Config, items: list) -> list[Listing]:
     """The index, `paginate` posts a page; page 1 is the site root, page n is `page/n/`."""
-    size = config.reader.paginate or max(1, len(items))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    t = _labels(config)
-
-    def url(n: int) -> str:
-        return "" if n == 1 else f"page/{n}/"
-
     out = []
-    for n, chunk in enumerate(chunks, 1):
-        pagination = Values(number=n, total=len(chunks),
-                            newer=url(n - 1) if n > 1 else None,
-                            older=url(n + 1) if n < len(chunks) else None,
-                            label=t["page_n"].format(n=n, total=len(chunks)))
-        title = config.title if n == 1 else f"{pagination.label}"
-        out.append(Listing("index.html", url(n), title, config.description, chunk,
+    for url, chunk, pagination in _paginated(config, items, ""):
+        title = config.title if pagination.number == 1 else pagination.label
+        out.append(Listing("index.html", url, title, config.description, chunk,
                            {"pagination": pagination}))
     return out
 
 
 def tag_pages(config: Config, items: list, tags: dict[str, Tag]) -> list[Listing]:
+    """A tag's posts, `paginate` a page like the index (`tags/<tag>/page/2/`...), and the
+    `/tags/` index with counts."""
     by_url: dict[str, list] = {}
     shown: dict[str, Tag] = {}
     for item in items:
@@ -65,13 +56,36 @@ def tag_pages(config: Config, items: list, tags: dict[str, Tag]) -> list[Listing
             by_url.setdefault(tag.url, []).append(item)
             shown[tag.url] = tag
     t = _labels(config)
-    out = [Listing("tag.html", url, f"{t['tagged']} “{shown[url].name}”", "", by_url[url],
-                   {"tag": shown[url], "pagination": None}) for url in sorted(by_url)]
+    out = []
+    for tag_url in sorted(by_url):
+        title = f"{t['tagged']} “{shown[tag_url].name}”"
+        for url, chunk, pagination in _paginated(config, by_url[tag_url], tag_url):
+            out.append(Listing("tag.html", url, title if pagination.number == 1 else
+                               f"{title} · {pagination.label}", "", chunk,
+                               {"tag": shown[tag_url], "count": len(by_url[tag_url]),
+                                "pagination": pagination}))
     counts = [Values(name=shown[url].name, url=url, count=len(by_url[url]))
               for url in sorted(by_url, key=lambda u: shown[u].name.casefold())]
     out.append(Listing("tags.html", "tags/", t["tags_title"], "",
                        [(c.name, c.url, c.count) for c in counts], {"tags": counts}))
     return out
+
+
+def _paginated(config: Config, items: list, first: str) -> list[tuple[str, list, Values]]:
+    """`items` in pages of `paginate` (all on one page when 0): (URL, items, pagination),
+    page 1 at `first` and page n at `<first>page/n/`."""
+    size = config.reader.paginate or max(1, len(items))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    t = _labels(config)
+
+    def url(n: int) -> str:
+        return first if n == 1 else f"{first}page/{n}/"
+
+    return [(url(n), chunk, Values(number=n, total=len(chunks),
+                                   newer=url(n - 1) if n > 1 else None,
+                                   older=url(n + 1) if n < len(chunks) else None,
+                                   label=t["page_n"].format(n=n, total=len(chunks))))
+            for n, chunk in enumerate(chunks, 1)]
 
 
 def archive_page(config: Config, items: list) -> Listing:

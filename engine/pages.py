@@ -17,6 +17,7 @@ from .config import Config
 from .content import Post
 from .errors import BuildError, Problem, Report, source_line
 from .outputs import Deferred, Output, digest_of
+from .page_pool import render_many
 from .plan import merge
 from .rendered import PostInfo, Rendered
 from .site_settings import MenuItem
@@ -88,14 +89,17 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     writer links the previous file (or renders it, through `Deferred`, if it is gone).
     """
     out: dict[str, Output] = {}
-    wanted: list[tuple[str, str, Callable[[], bytes]]] = []  # made once all keys are known
+    # made once all keys are known: post pages (which may read bodies from the cache) here,
+    # listings (which read nothing) on every core
+    wanted: list[tuple[str, str, Callable[[], bytes]]] = []
+    listed: list[tuple[str, str, Callable[[], bytes]]] = []
     settings = repr(config)
     page_key = keyer("page", theme.fingerprint, settings)
     listing_key = keyer("listing", theme.fingerprint, settings, plan.menu)
     shown_texts: dict[int, str] = {}  # by id(item): what listings show of a post, made once
 
-    def cached(url: str, key: str, render: Callable[[], bytes]) -> None:
-        wanted.append((url + "index.html" if not url.endswith(".html") else url, key, render))
+    def cached(url: str, key: str, render: Callable[[], bytes], into=wanted) -> None:
+        into.append((url + "index.html" if not url.endswith(".html") else url, key, render))
 
     def post_page(i: int) -> Output:
         prerendered = bodies.pages.get(bodies.keys[i])
@@ -107,11 +111,13 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
         """A page listing posts: re-rendered only when what it shows has changed."""
         shown = [shown_texts.get(id(item)) or repr(_shown(item)) for item in page.items]
         pagination = page.extra.get("pagination")
+        # the other values a listing shows come from its items, except a tag's post count
         key = listing_key(page.template, page.url, page.title, shown,
-                          repr(pagination.__dict__ if pagination else None))
+                          repr(pagination.__dict__ if pagination else None),
+                          page.extra.get("count"))
         cached(page.url, key, lambda: theme.render(page.template, views.page_context(
             config, page.template, page.url, page.title, page.description, menu=plan.menu,
-            posts=page.items, **page.extra)))
+            posts=page.items, **page.extra)), listed)
 
     items = []
     for i, (post, info) in enumerate(zip(posts, infos)):
@@ -136,7 +142,8 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
            lambda: theme.render("404.html", views.page_context(
                config, "404.html", "404.html", i18n.labels(config.lang)["not_found"],
                menu=plan.menu)))
-    out.update(cached_outputs(bodies.cache, wanted, report, made))
+    out.update(cached_outputs(bodies.cache, wanted, report, made, jobs=1))
+    out.update(cached_outputs(bodies.cache, listed, report, made, jobs=None))
     _copied_files(root, theme, out, report)
     _check_menu(root, plan.menu, out, report)
     return out
@@ -167,23 +174,24 @@ def _shown(item) -> tuple:
 
 
 def cached_outputs(cache: Cache, wanted: list[tuple[str, str, Callable[[], Output]]],
-                   report: Report, made: Spill = Spill(None)) -> dict[str, Output]:
+                   report: Report, made: Spill = Spill(None),
+                   jobs: int | None = 1) -> dict[str, Output]:
     """Generated files (path, key of their inputs, how to make them): when a build already
     made one, only its digest (the writer links the previous file, or renders it if it is
     gone); else rendered now, its digest remembered. A file whose rendering failed is left
-    out, its error in `report`."""
+    out, its error in `report`. `jobs`: processes rendering them (None: one per core), for
+    renders that read nothing from the cache (`page_pool`)."""
     known = cache.get_many("page", [key for _, key, _ in wanted])
     out: dict[str, Output] = {}
+    todo = []
     for path, key, render in wanted:
         if key in known:
             out[path] = Deferred(known[key], render)
-            continue
-        try:
-            data = render()
-            if isinstance(data, bytes):
-                data = made.keep(data)
-        except BuildError as exc:
-            report.error(exc)
+        else:
+            todo.append((path, key, render))
+    for (path, key, _), data in zip(todo, render_many([r for *_, r in todo], made, jobs)):
+        if isinstance(data, BuildError):
+            report.error(data)
             continue
         cache.put("page", key, digest_of(data))
         out[path] = data

@@ -45,18 +45,27 @@ class _Renderer:
         self.theme = templates.Theme(config.root, config.theme, compiled)
 
     def render(self, post: Post) -> tuple[markdown.Rendered, Output | None]:
+        return self.page(post, self.body(post))
+
+    def body(self, post: Post) -> markdown.Rendered:
+        """The post rendered, with its searchable text."""
         try:
             post = dataclasses.replace(post, body=content.read_body(self.config.root, post))
         except (BuildError, OSError) as exc:
             where = exc if isinstance(exc, BuildError) else BuildError(
                 f"cannot read this file: {exc.strerror}", post.source)
-            return markdown.Rendered("", "", errors=[where.problem]), None
+            return markdown.Rendered("", "", errors=[where.problem])
         result = markdown.render(post, self.config.math_dialect, self.store, self.config.plugins,
                                  site_macros=self.config.math_macros)
+        if not result.errors and self.plan is not None and self.plan.search:
+            result.search = search.searchable(result.html)
+        return result
+
+    def page(self, post: Post, result: markdown.Rendered) -> tuple[markdown.Rendered,
+                                                                   Output | None]:
+        """`result` and the post's page (None when the post has errors)."""
         if result.errors:
             return result, None
-        if self.plan is not None and self.plan.search:
-            result.search = search.searchable(result.html)
         try:
             page = self.spill.keep(pages.render_post_page(
                 self.theme, self.config, post, result.info(), result.html, self.plan))
@@ -72,14 +81,19 @@ class _Renderer:
 
 def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
                jobs: int | None = None, plan: "pages.SitePlan | None" = None,
-               compiled: Path | None = None, spill: Path | None = None) -> int:
-    """Render `posts`, calling `sink` for each in order. Returns the formulas typeset."""
+               compiled: Path | None = None, spill: Path | None = None,
+               texts: Callable[[int, str], None] = lambda i, text: None) -> int:
+    """Render `posts`, calling `sink` for each in order, and `texts` with its searchable text
+    as soon as there is one (in this process, before its page: the search index waits for
+    it). Returns the formulas typeset."""
     jobs = jobs or os.cpu_count() or 1
     jobs = min(jobs, max(1, len(posts) // _MIN_PER_WORKER))
     if jobs <= 1:
         renderer = _Renderer(config, cache, plan, compiled, spill)
         for i, post in enumerate(posts):
-            result, page = renderer.render(post)
+            result = renderer.body(post)
+            texts(i, result.search)
+            result, page = renderer.page(post, result)
             sink(i, result, page, renderer.take_formulas())
         return renderer.store.typeset_count
     chunks = [posts[i:i + _CHUNK] for i in range(0, len(posts), _CHUNK)]
@@ -91,6 +105,7 @@ def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
         for n, (results, formulas, count) in enumerate(pool.map(_render_chunk, chunks)):
             typeset += count
             for j, (result, page) in enumerate(results):
+                texts(n * _CHUNK + j, result.search)
                 sink(n * _CHUNK + j, result, page, formulas if j == 0 else {})
     return typeset
 

@@ -67,9 +67,10 @@ class Indexer:
 
     def __init__(self, config: Config, posts: list[Post], keys: list[str], cache,
                  texts_of: Callable[[list[int]], dict[int, str]], *, rendering: list[int],
-                 enabled: bool = True,
-                 spill: Spill = Spill(None)):
+                 enabled: bool = True, spill: Spill = Spill(None),
+                 previous: dict[str, tuple] | None = None):
         self.config, self.posts, self.cache, self.spill = config, posts, cache, spill
+        self.previous = previous or {}  # the last build's files: path -> (sha, ...)
         self.groups = bundles(posts) if enabled else []
         version = _pagefind_version()
         self.keys = [digest("search", version, config.lang, n, [keys[i] for i in group],
@@ -129,17 +130,22 @@ class Indexer:
         out: dict[str, Output] = {}
         for n, key in enumerate(self.keys):
             if key in self.known:  # indexed again only if the previous site lacks a file
-                load = functools.cache(functools.partial(self._again, n))
-                out.update({path: Deferred(sha, functools.partial(_file, load, path))
-                            for path, sha in self.known[key].items()})
+                out.update(self._deferred(n, self.known[key]))
         for n, files in self.made.items():
             self.cache.put("search-digests", self.keys[n],
                            {p: digest_of(d) for p, d in files.items()})
             out.update(files)
         return out
 
+    def _deferred(self, n: int, digests: dict[str, str]) -> dict[str, Output]:
+        """Bundle `n`'s files by their digests, made again only if the site lacks one."""
+        load = functools.cache(functools.partial(self._again, n))
+        return {path: Deferred(sha, functools.partial(_file, load, path))
+                for path, sha in digests.items()}
+
     def _again(self, n: int) -> dict[str, Output]:
         """Bundle `n` indexed now, for a file the previous site lost."""
+        self.previous = {}  # which is then no place to take files from
         self.texts.update(self._texts_of(self.groups[n]))
         self._run([n])
         if self.failure is not None:
@@ -179,9 +185,7 @@ class Indexer:
                 raise FileNotFoundError("no Pagefind binary: the `pagefind[bin]` extra is missing")
             made = index_groups(binary, groups(), _language(self.config.lang))
             for k, files in enumerate(made):  # each bundle leaves memory at once
-                n = taken[k]
-                self.made[n] = {bundle_path(n) + path: self.spill.keep(files[path])
-                                for path in sorted(files) if _kept(n, path)}
+                self.made[taken[k]] = self._outputs(taken[k], files)
         except _Stopped:
             pass
         except (ImportError, OSError, PagefindError, BuildError) as exc:
@@ -189,6 +193,21 @@ class Indexer:
             with self._ready:  # the other processes stop too: the build has failed
                 self._stopped = True
                 self._ready.notify_all()
+
+    def _outputs(self, n: int, files: dict[str, bytes]) -> dict[str, Output]:
+        """Bundle `n`'s files as outputs. An edit changes a few of a bundle's files: the ones
+        the previous site has are not kept again (one file a page, 0.5 ms each here)."""
+        out: dict[str, Output] = {}
+        same: dict[str, str] = {}
+        for path in sorted(files):
+            if not _kept(n, path):
+                continue
+            site_path, sha = bundle_path(n) + path, digest_of(files[path])
+            if self.previous.get(site_path, ("",))[0] == sha:
+                same[site_path] = sha
+            else:
+                out[site_path] = self.spill.keep(files[path])
+        return {**out, **self._deferred(n, same)}
 
     def _bundle(self, n: int) -> Iterator[tuple[str, str]]:
         """Bundle `n`'s pages, each as soon as its text is in."""
@@ -226,11 +245,13 @@ def _pagefind_version() -> str:
 
 
 def _kept(n: int, path: str) -> bool:
-    """Bundle 0 keeps the search UI; merged bundles need only their index and wasm."""
+    """Bundle 0 keeps the search UI and the WebAssembly; merged bundles need only their index
+    (Pagefind's merged indexes run on the first one's WebAssembly: 140 KB a bundle not kept)."""
     name = Path(path).name
     if name.startswith(_UNUSED):
         return False
-    return n == 0 or not name.startswith(("pagefind.js", "pagefind-ui.", "pagefind-worker."))
+    return n == 0 or not name.startswith(("pagefind.js", "pagefind-ui.", "pagefind-worker.",
+                                          "wasm."))
 
 
 def _language(lang: str) -> str:

@@ -14,7 +14,6 @@ known to be unchanged on disk.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import functools
 import os
@@ -121,12 +120,14 @@ def _update(spare: Path, known: dict, outputs: dict[str, Output], hashes: dict[s
         else:
             target.unlink(missing_ok=True)
         _prune(target.parent, spare)
+    folder = str(spare)
     for path in sorted(outputs):
-        target = spare / path
         entry = known.get(path)
-        if entry is not None and entry[0] == hashes[path] and _same_stat(target, entry):
+        if (entry is not None and entry[0] == hashes[path]
+                and _same_stat(os.path.join(folder, path), entry)):  # most files: no Path
             stats[path] = entry
             continue
+        target = spare / path
         _make_parent(target, spare)
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
@@ -291,6 +292,8 @@ def _swap(spare: Path, out: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    import ctypes  # here: a build that writes nothing never loads it
+
     renameat2 = getattr(_libc(), "renameat2", None)
     if renameat2 is None:
         return False
@@ -305,6 +308,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 @functools.cache
 def _libc():
+    import ctypes
+
     try:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:

@@ -3,6 +3,7 @@ tests/sites/reader (four posts built once per session) and small variations of i
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -44,7 +45,9 @@ def test_c_cpp_and_csharp_get_three_tag_pages_each_with_its_post(reader):
 
 def test_tags_differing_in_case_share_one_page_and_the_minority_spelling_is_warned(reader):
     html = page(reader, "tags/numpy")
-    assert html.count('class="post-item"') == 4  # numpy (1 post) and NumPy (3 posts)
+    assert "4 posts" in html  # numpy (1 post) and NumPy (3 posts), two a page
+    assert html.count('class="post-item"') + page(reader, "tags/numpy/page/2").count(
+        'class="post-item"') == 4
     assert '<span class="tag-name">NumPy</span>' in html
     warnings = [w for w in reader[1].warnings if "tag `numpy`" in w.message]
     assert len(warnings) == 1
@@ -365,3 +368,49 @@ def test_an_edit_indexes_only_its_own_search_bundle(tmp_path, monkeypatch):
     assert indexed == [["/c-lang/", "/cpp/"]]
     assert (root / "site" / "pagefind-2" / "pagefind-entry.json").is_file()
     assert not (root / "site" / "pagefind-1" / "pagefind-ui.js").exists()
+
+
+def test_a_reindexed_bundle_restores_an_unchanged_file_the_site_lost(tmp_path, monkeypatch):
+    """An edit indexes its bundle again; the files that came out the same are taken from the
+    previous site, so one missing from it is made again, byte for byte."""
+    from engine import search
+
+    monkeypatch.setattr(search, "SHARD", 2)
+    root = tmp_path / "root"
+    shutil.copytree(SITES / "reader", root)
+    assemble.build(root)
+    bundle = root / "site" / "pagefind-1"
+    before = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    post = root / "content" / "posts" / "cpp" / "index.md"
+    post.write_text(post.read_text() + "\nA new word: zeugma.\n")
+    # the other post's fragment, which the edit leaves as it is
+    kept = [p for p in (bundle / "fragment").iterdir() if b"c-lang" in gzip.decompress(
+        p.read_bytes())[:4096]]
+    assert len(kept) == 1
+    kept[0].unlink()
+    edited = assemble.build(root)
+    after = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    assert after[kept[0].relative_to(bundle)] == before[kept[0].relative_to(bundle)]
+    assert 0 < edited.written < edited.files
+
+
+def test_tag_pages_are_paginated_like_the_index_and_count_every_post(tmp_path):
+    (tmp_path / "site.toml").write_text('title = "T"\nsearch = false\npaginate = 2\n')
+    for n in range(1, 6):
+        post = tmp_path / "content" / "posts" / f"p{n}" / "index.md"
+        post.parent.mkdir(parents=True)
+        post.write_text(f"---\ntitle: Post {n}\ndate: 2024-01-0{n}\ntags: [fft]\n---\n\nText.\n")
+    assemble.build(tmp_path)
+    site = tmp_path / "site" / "tags" / "fft"
+    first, second, third = (site / "index.html", site / "page/2/index.html",
+                            site / "page/3/index.html")
+    shown = [re.findall(r'class="post-item".*?>(Post \d)<', p.read_text(), re.S)
+             for p in (first, second, third)]
+    assert shown == [["Post 5", "Post 4"], ["Post 3", "Post 2"], ["Post 1"]]
+    html = second.read_text()
+    assert "5 posts" in html
+    assert 'href="../../../../tags/fft/"' in html and 'href="../../../../tags/fft/page/3/"' in html
+    # one post fewer on the last page: the first page's count changes with it
+    shutil.rmtree(tmp_path / "content" / "posts" / "p1")
+    assemble.build(tmp_path)
+    assert "4 posts" in first.read_text() and not third.exists()
