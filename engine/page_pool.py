@@ -53,6 +53,6 @@ def _render_chunk(indices: range) -> list[Output | BuildError]:
 def _render(render: Callable[[], Output], made: Spill) -> Output | BuildError:
     try:
         data = render()
-    except BuildError as exc:
+        return made.keep(data) if isinstance(data, bytes) else data
+    except BuildError as exc:  # a template's error, or no room to keep the page
         return exc
-    return made.keep(data) if isinstance(data, bytes) else data
