@@ -69,6 +69,7 @@ def render(post: Post, site_dialect: str, formulas: FormulaStore,
     dialect = env["dialect"]
     _collect_refs(tokens, env)
     mathrender.prefetch(tokens, env)  # one call into KaTeX for the post's formulas
+    # the post's code blocks that the build cache (the formulas' one) holds, in one query
     env["code"] = codeblocks.Blocks(formulas.cache, [(t.info.strip(), t.content) for t in tokens
                                                      if t.type == "fence"])
     html = md.renderer.render(tokens, md.options, env)

@@ -59,8 +59,8 @@ class Rendered:
     summary: str = ""
     words: int = 0
     computed: dict = field(default_factory=dict)  # plugin values computed here, for the cache
-    code: dict = field(default_factory=dict)  # code blocks highlighted here, for the cache
     search: str = ""  # what the search index reads of it, made where it rendered
+    code: dict = field(default_factory=dict)  # code blocks highlighted here, for the cache
 
     def info(self) -> PostInfo:
         return PostInfo(self.dialect, tuple(self.errors), tuple(self.warnings), tuple(self.refs),
