@@ -180,35 +180,10 @@ def _published(posts: list[content.Post], drafts: bool, future: bool,
 
 def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post], list[str]]:
     """Every post and page, and their source keys; an unchanged file's parse comes from the
-    cache, and a file whose stat is the one the last build recorded is not even read
-    (`filestat.py`)."""
+    cache."""
     report.errors.extend(content.misplaced(root))
     found = content.discover(root, report.errors)
-    version = code_version()
-    source_key = keyer("source", version)
-    known_files = filestat.Known(cache, str(root), version)
-    raws: dict[str, bytes] = {}
-
-    def read(rel: str) -> str | None:
-        """The file's source key, after reading it (its bytes kept in `raws`)."""
-        try:
-            raws[rel] = raw = (root / rel).read_bytes()
-        except OSError as exc:  # deleted or unreadable since it was listed
-            report.error(Problem(f"cannot read this file: {exc.strerror}", rel))
-            return None
-        return source_key(rel, raw)
-
-    keys: list[str | None] = []
-    for rel, _ in found:
-        try:
-            st = os.stat(os.path.join(root, rel))
-        except OSError:
-            keys.append(read(rel))
-            continue
-        key = known_files.key(rel, st) or read(rel)
-        if key is not None:
-            known_files.note(rel, st, key)
-        keys.append(key)
+    keys, read = _source_keys(root, [rel for rel, _ in found], cache, report)
     known = cache.get_many("source", [key for key in keys if key is not None])
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
@@ -217,12 +192,11 @@ def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post],
             continue
         post = known.get(key)
         if post is None:
-            if rel not in raws:  # its stat was known, its parse is not (a damaged cache)
-                key = read(rel)
-                if key is None:
-                    continue
+            raw, key = read(rel)  # read now, or already to key it
+            if raw is None:
+                continue
             try:
-                post = content.load_post(root, root / rel, raws[rel]).without_body()
+                post = content.load_post(root, root / rel, raw).without_body()
             except BuildError as exc:
                 report.error(exc)
                 continue
@@ -232,14 +206,48 @@ def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post],
         report.warnings.extend(post.warnings)
         posts.append(post)
     cache.put_many("source", parsed)
-    known_files.save()
     return posts, [key for key in keys if key is not None]
+
+
+def _source_keys(root: Path, found: list[str], cache: Cache, report: Report):
+    """Each file's source key (None: unreadable, reported), and `read(rel)`: its bytes and
+    their key. A file whose stat is the one the last build recorded is not read to key it
+    (`filestat.py`)."""
+    version = code_version()
+    source_key = keyer("source", version)
+    known_files = filestat.Known(cache, str(root), version)
+    raws: dict[str, tuple[bytes | None, str | None]] = {}
+
+    def read(rel: str) -> tuple[bytes | None, str | None]:
+        if rel not in raws:
+            try:
+                raw = (root / rel).read_bytes()
+                raws[rel] = raw, source_key(rel, raw)
+            except OSError as exc:  # deleted or unreadable since it was listed
+                report.error(Problem(f"cannot read this file: {exc.strerror}", rel))
+                raws[rel] = None, None
+        return raws[rel]
+
+    keys: list[str | None] = []
+    for rel in found:
+        try:
+            st = os.stat(os.path.join(root, rel))
+        except OSError:
+            st = None
+        key = known_files.key(rel, st) if st is not None else None
+        if key is None:
+            key = read(rel)[1]
+        if key is not None and st is not None:
+            known_files.note(rel, st, key)
+        keys.append(key)
+    known_files.save()
+    return keys, read
 
 
 def _sweep(cache: Cache, sources: list[str], posts: list[str], rendered: int) -> None:
     """Drop the posts' cache entries this build did not use, once posts rendered since the
     last sweep reach a quarter of the site: keys are never reused, so every engine version
-    and every edit leaves entries behind (at 10,000 posts, 1.4 GB a version). Formulas,
+    and every edit leaves entries behind (at 10,000 posts, 350 MB an engine version). Formulas,
     pages' digests and plugin outputs are small and stay."""
     since = (cache.get("sweep", "rendered") or 0) + rendered
     if since < max(SWEEP_AFTER, len(posts) // 4):
