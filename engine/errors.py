@@ -66,8 +66,8 @@ class Report:
         self.warnings.append(problem)
 
     def raise_if_failed(self) -> None:
-        if self.errors:
-            raise BuildFailed(list(self.errors))
+        if self.errors:  # once each: a template's error would come once per page it renders
+            raise BuildFailed(list(dict.fromkeys(self.errors)))
 
 
 def source_line(text: str, line: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
 import threading
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -27,8 +28,6 @@ def index_groups(binary: Path, groups: Iterable[Iterable[tuple[str, str]]],
     generators that wait for them: each page goes to Pagefind as soon as it is given, so
     Pagefind reads the pages that are ready while the others are still being made. One
     Pagefind process serves all the groups."""
-    import subprocess  # here: a build with nothing to index never loads it
-
     process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
@@ -75,7 +74,7 @@ class _Answers:
     """Sends requests, and reads the service's answers in a thread of its own (so neither
     side's pipe fills while the other waits), keeping them until they are asked for."""
 
-    def __init__(self, process):  # a subprocess.Popen
+    def __init__(self, process: subprocess.Popen):
         self.process = process
         self.pending: dict[int, dict] = {}
         self.ended = False
