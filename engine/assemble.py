@@ -320,6 +320,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
             typeset = render_all([posts[i] for i in missing], config, cache, keep, jobs,
                                  site_plan, _compiled(cache), made.folder,
                                  texts=lambda n, text: indexer.offer(missing[n], text))
+    indexer.rendered()
     return bodies, [infos[k] for k in keys], typeset, len(missing), indexer
 
 
