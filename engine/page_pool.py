@@ -9,10 +9,8 @@ forked (macOS, Windows), and for a few pages, they render here, one by one.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
 
 from .errors import BuildError
@@ -34,6 +32,9 @@ def render_many(renders: list[Callable[[], Output]], made: Spill,
     jobs = min(jobs or os.cpu_count() or 1, len(renders) // _MIN_PAGES)
     if jobs < 2 or not sys.platform.startswith("linux"):
         return [_render(render, made) for render in renders]
+    import multiprocessing  # here: most builds render a few pages or none (9 ms to load)
+    from concurrent.futures import ProcessPoolExecutor
+
     _work = (renders, made)
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
