@@ -75,7 +75,7 @@ def discover(root: Path, problems: list[Problem]) -> list[tuple[str, tuple[str, 
     posts = []
     for kind, path, name in _entries(root / "content" / "posts", root, problems):
         if kind == "dir" and os.path.lexists(os.path.join(path, "index.md")):
-            names = tree.names(path, root, root, problems)
+            names = tree.names(path, root, root, problems, checked=True)  # by _entries
             if "index.md" in names:
                 folder = f"content/posts/{name}/"
                 posts.append((folder + "index.md", _bundle(folder, names, problems)))

@@ -71,16 +71,10 @@ def plan(posts: list[Post], tags: dict[str, Tag], related: int, cache=None) -> d
 
 def text(nav: Nav) -> str:
     """`nav` as text, for the key of its post's page: the dataclasses' own repr took a tenth
-    of a no-op build."""
-    return repr([_plain(getattr(nav, name)) for name in _NAV_FIELDS])
-
-
-def _plain(value):
-    if isinstance(value, Link):
-        return value.title, value.url
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
+    of a no-op build. Links become (title, url); a tuple of links, a list of them."""
+    return repr([(v.title, v.url) if isinstance(v, Link)
+                 else [(link.title, link.url) for link in v] if isinstance(v, tuple) else v
+                 for v in map(nav.__getattribute__, _NAV_FIELDS)])
 
 
 _NAV_FIELDS = tuple(f.name for f in fields(Nav))

@@ -34,8 +34,10 @@ def files(folder: Path, boundary: Path, root: Path, problems: list[Problem]) -> 
     return [folder / name for name in names(folder, boundary, root, problems)]
 
 
-def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem]) -> list[str]:
-    """`files`, as POSIX paths relative to `folder` (no Path made per file: a site has many)."""
+def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem], *,
+          checked: bool = False) -> list[str]:
+    """`files`, as POSIX paths relative to `folder` (no Path made per file: a site has many).
+    `checked`: the caller knows `folder` is a folder inside the boundary."""
     found: list[str] = []
     seen: set[tuple[int, int]] = set()
 
@@ -68,7 +70,8 @@ def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem
             elif kind == "file":
                 found.append(prefix + entry.name)
 
-    if os.path.islink(folder) and check(Path(folder), boundary, root, problems) != "dir":
+    if not checked and os.path.islink(folder) and check(Path(folder), boundary, root,
+                                                        problems) != "dir":
         return found
     try:
         walk(str(folder), "")
