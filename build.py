@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -155,4 +156,9 @@ def run_build(root: Path, out: Path | None, *, quiet: bool = False, **options) -
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Everything is written, closed and joined by now: skip freeing every object one by one
+    # on the way out (0.15 s after a build of 10,000 posts), as mypy does.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
