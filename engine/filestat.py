@@ -4,9 +4,13 @@ index does: reading and hashing every post was a third of a no-op build at 10,00
 A file counts as unchanged when its size, modification and change times (nanoseconds) and
 inode are the ones recorded with its cache key. Programs can set a file's modification time
 (`touch -d`, `rsync -t`, `tar`) but not its change time, and an editor that saves by renaming
-gives the file a new inode. A file whose times were within RACY_NS of the moment its stat was
-taken is not recorded: file systems with coarse clocks could give a second write the same
-times, so such a file is read again until it is older.
+gives the file a new inode.
+
+A file written in the same tick of the file system's clock as its stat was taken could be
+written again without its times changing, so it is not recorded (it is read again until it
+is older): a file is recorded once its times are RACY_NS older than the moment of its stat.
+Times in whole seconds come from a clock with coarse ticks (FAT: 2 s; HFS+, ext3: 1 s);
+other file systems stamp with the kernel's clock, which ticks every few milliseconds.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import time
 
 from .cache import Cache, digest
 
-RACY_NS = 2_000_000_000  # the coarsest file system clock in use (FAT) ticks every 2 s
+RACY_NS = 100_000_000  # ten ticks of the kernel's file clock at least
+COARSE_RACY_NS = 2_000_000_000  # the coarsest file system clock in use (FAT) ticks every 2 s
 
 
 class Known:
@@ -36,7 +41,9 @@ class Known:
 
     def note(self, rel: str, st: os.stat_result, key: str) -> None:
         """`rel`, stat'ed as `st` before it was read, has source key `key`."""
-        if max(st.st_mtime_ns, st.st_ctime_ns) < self.now - RACY_NS:
+        coarse = st.st_mtime_ns % 1_000_000_000 == st.st_ctime_ns % 1_000_000_000 == 0
+        if max(st.st_mtime_ns, st.st_ctime_ns) < self.now - (COARSE_RACY_NS if coarse
+                                                               else RACY_NS):
             self.fresh[rel] = (_stamp(st), key)
 
     def save(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+from types import SimpleNamespace
 
 import pytest
 
@@ -19,6 +20,7 @@ POST = "content/posts/{}/index.md"
 def trusting(monkeypatch):
     """Files written a moment ago count as old enough to be known by their stat."""
     monkeypatch.setattr(filestat, "RACY_NS", 0)
+    monkeypatch.setattr(filestat, "COARSE_RACY_NS", 0)
 
 
 def _reads(monkeypatch) -> list[str]:
@@ -77,7 +79,7 @@ def test_a_file_written_within_the_clock_tick_is_not_recorded(tmp_path):
     for p in (path, old):
         known.note(p.name, p.stat(), "key-" + p.name)
     assert known.fresh == {}
-    known.now += 2 * filestat.RACY_NS  # the same files, seen by a build two ticks later
+    known.now += 2 * filestat.COARSE_RACY_NS  # the same files, seen by a build much later
     for p in (path, old):
         known.note(p.name, p.stat(), "key-" + p.name)
     known.save()
@@ -85,6 +87,16 @@ def test_a_file_written_within_the_clock_tick_is_not_recorded(tmp_path):
     later = filestat.Known(cache, str(tmp_path), "v1")
     assert later.key("index.md", path.stat()) == "key-index.md"
     assert filestat.Known(cache, str(tmp_path), "v2").key("index.md", path.stat()) is None
+
+
+def test_times_in_whole_seconds_wait_out_a_coarse_clock(tmp_path):
+    known = filestat.Known(Cache(None), str(tmp_path), "v1")
+    fine = known.now - 5 * filestat.RACY_NS - 123  # a file system stamping nanoseconds
+    second = (known.now // 10**9 - 1) * 10**9  # a whole second, between 1 and 2 s ago
+    for name, stamp in (("fine", fine), ("coarse", second)):
+        known.note(name, SimpleNamespace(st_size=1, st_ino=1, st_mtime_ns=stamp,
+                                         st_ctime_ns=stamp), "key")
+    assert set(known.fresh) == {"fine"}
 
 
 def _url_of(root, post) -> str:
