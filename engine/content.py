@@ -79,10 +79,30 @@ def discover(root: Path, problems: list[Problem]) -> list[tuple[str, tuple[str, 
             if "index.md" in names:
                 folder = f"content/posts/{name}/"
                 posts.append((folder + "index.md", _bundle(folder, names, problems)))
-    pages = [(f"content/pages/{name}", ())
-             for kind, path, name in _entries(root / "content" / "pages", root, problems)
-             if kind == "file" and name.endswith(".md")]
+        elif kind == "dir":
+            problems.extend(_unnamed(path, f"content/posts/{name}/"))
+    pages = []
+    for kind, path, name in _entries(root / "content" / "pages", root, problems):
+        if kind == "file" and name.endswith(".md"):
+            pages.append((f"content/pages/{name}", ()))
+        elif kind == "file" and name.endswith(_OTHER_MARKDOWN):
+            problems.append(Problem(f"pages are `.md` files: rename this one to "
+                                    f"`{name.rsplit('.', 1)[0]}.md`", f"content/pages/{name}"))
     return posts + pages
+
+
+_OTHER_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mdx")
+
+
+def _unnamed(path: str, folder: str) -> list[Problem]:
+    """A post folder without `index.md` but with another Markdown file is a post under the
+    wrong name: never skip one silently."""
+    found = sorted(n for n in os.listdir(path)
+                   if n.endswith((".md",) + _OTHER_MARKDOWN) and not n.startswith("."))
+    if not found:
+        return []
+    return [Problem(f"this folder has no `index.md`, so it is not built: rename `{found[0]}` "
+                    "to `index.md`", folder + found[0])]
 
 
 def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[str, str, str]]:
