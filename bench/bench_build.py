@@ -8,8 +8,9 @@ Generates a corpus with bench/corpus.py, then measures
              bodies, frontmatter stripped, in this process (best of 3): the cost nobody can
              avoid;
   cold       `python build.py --root DIR` after deleting DIR/site and DIR/.cache;
-  no-op      the same command again, nothing changed;
-  one edit   bench/corpus.edit_one() changes one sentence of one post, then the command again;
+  no-op      the same command again, nothing changed (the median of --repeat runs);
+  one edit   bench/corpus.edit_one() changes one sentence of one post, then the command again
+             (the median of --repeat runs, each editing the next post);
   peak PSS   the peak of the summed proportional set size (/proc/*/smaps_rollup: a page
              shared by n processes counts 1/n in each) of the build process and all its
              descendants (the process pool, Pagefind), sampled every ~10 ms during a second
@@ -32,6 +33,7 @@ import filecmp
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -234,6 +236,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="corpus seed (0)")
     ap.add_argument("--build-script", type=Path, default=REPO / "build.py",
                     help="the build CLI to measure (default: build.py at the repository root)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="no-op and edit builds to take the median of (3): one sample on a "
+                         "shared machine is noise")
     ap.add_argument("--one-cold", action="store_true",
                     help="sample the peak memory during the timed cold build instead of a "
                          "second one (for big corpora; the cold time is then a little high)")
@@ -277,11 +282,17 @@ def _run(a, root: Path, ref: Path) -> int:
         if not a.one_cold:
             clean(root)
             _, peak, _ = run_build(script, root, sample=True)
-        noop, _, last = run_build(script, root)
+        noops, edits = [], []
+        for _ in range(max(1, a.repeat)):
+            noop, _, last = run_build(script, root)
+            noops.append(noop)
         notes.append(f"no-op:    {last}")
-        edited_path = corpus.edit_one(root, (n + 1) // 2)
-        edit, _, last = run_build(script, root)
+        for k in range(max(1, a.repeat)):
+            edited_path = corpus.edit_one(root, (n + 1) // 2 + k)
+            edit, _, last = run_build(script, root)
+            edits.append(edit)
         notes.append(f"one edit: {last}")
+        noop, edit = statistics.median(noops), statistics.median(edits)
         copy_source(root, ref)
         _, _, _ = run_build(script, ref)
     except BuildFailed as e:
@@ -304,9 +315,12 @@ def _run(a, root: Path, ref: Path) -> int:
     print("\n".join(rows))
     if n not in TARGETS:
         print(f"(targets are set for {' and '.join(map(str, TARGETS))} posts; this run has {n})")
+    print(f"runs: no-op {', '.join(f'{t:.2f}' for t in noops)} s; one edit "
+          f"{', '.join(f'{t:.2f}' for t in edits)} s")
     print(f"load average during the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     diff = compare_trees(root / "site", ref / "site")
-    rel = edited_path.relative_to(root).as_posix()
+    rel = edited_path.relative_to(root).as_posix() + (f" and {len(edits) - 1} before it"
+                                                      if len(edits) > 1 else "")
     if diff:
         print(f"\nedited rebuild vs clean build ({rel} edited): {len(diff)} difference(s)")
         for line in diff[:30]:
