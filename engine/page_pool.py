@@ -1,5 +1,5 @@
-"""Renders many generated pages (the listings of a cold build: a page per ten posts, per tag
-and per year) on every core.
+"""Renders many generated pages (the listings of a cold build: a page per ten posts, a page
+per ten posts of each tag, the archive) on every core.
 
 The pages come as closures over the build's values, which cannot be pickled; the worker
 processes are forked once the closures exist and inherit them, so only an index goes to a
