@@ -12,7 +12,7 @@ from engine import assemble, page_pool
 from engine.errors import BuildFailed
 
 
-def _site(root, posts: int = 140):
+def _site(root, posts: int = 70):  # enough listings (paginate = 1) for two workers
     root.mkdir()
     (root / "site.toml").write_text('title = "T"\nsearch = false\npaginate = 1\n')
     for n in range(posts):
