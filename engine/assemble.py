@@ -181,12 +181,12 @@ def _published(posts: list[content.Post], drafts: bool, future: bool,
 def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post], list[str]]:
     """Every post and page, and their source keys; an unchanged file's parse comes from the
     cache."""
-    report.errors.extend(content.misplaced(root))
     found = content.discover(root, report.errors)
     keys, read = _source_keys(root, [rel for rel, _ in found], cache, report)
     known = cache.get_many("source", [key for key in keys if key is not None])
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
+    used: list[str] = []  # the keys of the posts loaded: what the cache keeps
     for (rel, bundle), key in zip(found, keys):
         if key is None:
             continue
@@ -201,12 +201,13 @@ def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post],
                 report.error(exc)
                 continue
             parsed[key] = post
+        used.append(key)
         if post.bundle != bundle:  # files beside the post may have come or gone
             post = dataclasses.replace(post, bundle=bundle)
         report.warnings.extend(post.warnings)
         posts.append(post)
     cache.put_many("source", parsed)
-    return posts, [key for key in keys if key is not None]
+    return posts, used
 
 
 def _source_keys(root: Path, found: list[str], cache: Cache, report: Report):

@@ -81,6 +81,10 @@ def discover(root: Path, problems: list[Problem]) -> list[tuple[str, tuple[str, 
                 posts.append((folder + "index.md", _bundle(folder, names, problems)))
         elif kind == "dir":
             problems.extend(_unnamed(path, f"content/posts/{name}/"))
+        elif kind == "file" and name.endswith(_MARKDOWN):  # never skip one silently
+            problems.append(Problem(f"posts live in folders: move this file to "
+                                    f"`content/posts/{name.rsplit('.', 1)[0]}/index.md` (its "
+                                    "images beside it)", f"content/posts/{name}"))
     pages = []
     for kind, path, name in _entries(root / "content" / "pages", root, problems):
         if kind == "file" and name.endswith(".md"):
@@ -92,13 +96,14 @@ def discover(root: Path, problems: list[Problem]) -> list[tuple[str, tuple[str, 
 
 
 _OTHER_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mdx")
+_MARKDOWN = (".md", *_OTHER_MARKDOWN)
 
 
 def _unnamed(path: str, folder: str) -> list[Problem]:
     """A post folder without `index.md` but with another Markdown file is a post under the
     wrong name: never skip one silently."""
     found = sorted(n for n in os.listdir(path)
-                   if n.endswith((".md",) + _OTHER_MARKDOWN) and not n.startswith("."))
+                   if n.endswith(_MARKDOWN) and not n.startswith("."))
     if not found:
         return []
     return [Problem(f"this folder has no `index.md`, so it is not built: rename `{found[0]}` "
@@ -120,18 +125,6 @@ def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[st
         if kind:
             found.append((kind, entry.path, entry.name))
     return found
-
-
-def misplaced(root: Path) -> list[Problem]:
-    """Markdown files that look like posts but would not be built: never skip one silently."""
-    problems = []
-    folder = root / "content" / "posts"
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        rel = path.relative_to(root).as_posix()
-        problems.append(Problem(f"posts live in folders: move this file to "
-                                f"`content/posts/{path.stem}/index.md` (its images beside it)",
-                                rel))
-    return problems
 
 
 def load_post(root: Path, path: Path, raw: bytes | None = None) -> Post:

@@ -14,6 +14,7 @@ from .content import Post
 from .errors import Problem, Report, source_line
 from .rendered import PostInfo, local
 
+
 def check(posts: list[Post], infos: list[PostInfo], outputs: dict, config: Config,
           report: Report) -> None:
     files = set(outputs)

@@ -222,9 +222,10 @@ class Indexer:
         for path in sorted(files):
             if not _kept(n, path):
                 continue
-            site_path, sha = bundle_path(n) + path, digest_of(files[path])
-            if self.previous.get(site_path, ("",))[0] == sha:
-                same[site_path] = sha
+            site_path = bundle_path(n) + path
+            before = self.previous.get(site_path)  # none in a cold build: nothing to hash
+            if before is not None and digest_of(files[path]) == before[0]:
+                same[site_path] = before[0]
             else:
                 out[site_path] = self.spill.keep(files[path])
         return {**out, **self._deferred(n, same)}
