@@ -168,10 +168,11 @@ def _published(posts: list[content.Post], drafts: bool, future: bool,
                now: dt.datetime) -> tuple[list[content.Post], tuple[int, int]]:
     """The posts to build, and how many drafts and future-dated posts were left out."""
     kept, skipped_drafts, skipped_future = [], 0, 0
+    latest = pages.sort_key(now)
     for post in posts:
         if post.draft and not drafts:
             skipped_drafts += 1
-        elif post.date and not future and pages.sort_key(post.date) > pages.sort_key(now):
+        elif post.date and not future and pages.sort_key(post.date) > latest:
             skipped_future += 1
         else:
             kept.append(post)
@@ -230,9 +231,10 @@ def _source_keys(root: Path, found: list[str], cache: Cache, report: Report):
         return raws[rel]
 
     keys: list[str | None] = []
+    top = str(root)
     for rel in found:
         try:
-            st = os.stat(os.path.join(root, rel))
+            st = os.stat(f"{top}/{rel}")
         except OSError:
             st = None
         key = known_files.key(rel, st) if st is not None else None

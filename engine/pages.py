@@ -41,16 +41,12 @@ class SitePlan:
     search: bool  # a search page and its index (Pagefind needs at least one page to index)
 
     def page_inputs(self, root: Path, post: Post) -> tuple:
-        """Everything besides the post itself that its page shows, for the page's key (as
-        text: a key is made for every page of every build)."""
+        """Everything besides the post itself and the menu that its page shows, for the
+        page's key (as text: a key is made for every page of every build)."""
         nav = self.navs.get(post.source)
         return (navigation.text(nav) if nav else "",
-                [self._tag_texts.get(t, "None") for t in post.tags], self._menu_text,
+                [self._tag_texts.get(t, "None") for t in post.tags],
                 images.stamp(root / post.folder, post.bundle) if post.bundle else ())
-
-    @functools.cached_property
-    def _menu_text(self) -> str:
-        return repr(self.menu)
 
     @functools.cached_property
     def _tag_texts(self) -> dict[str, str]:
@@ -94,7 +90,7 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     wanted: list[tuple[str, str, Callable[[], bytes]]] = []
     listed: list[tuple[str, str, Callable[[], bytes]]] = []
     settings = repr(config)
-    page_key = keyer("page", theme.fingerprint, settings)
+    page_key = keyer("page", theme.fingerprint, settings, plan.menu)  # the menu: on every page
     listing_key = keyer("listing", theme.fingerprint, settings, plan.menu)
     shown_texts: dict[int, str] = {}  # by id(item): what listings show of a post, made once
 

@@ -39,16 +39,33 @@ def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem
     """`files`, as POSIX paths relative to `folder` (no Path made per file: a site has many).
     `checked`: the caller knows `folder` is a folder inside the boundary."""
     found: list[str] = []
+    top = str(folder)
+    # A folder reached twice (through a link: to an ancestor, or to one walked already) is
+    # walked once. Folders are told apart by their identity, which takes a system call: one
+    # per post on every build, while few posts hold links. So the folders walked are only
+    # noted, and identified once a link to a folder is met; from then on, each as it comes.
+    walked: list[str] = []
     seen: set[tuple[int, int]] = set()
+    linked = False
+
+    def identity(path: str) -> tuple[int, int]:
+        st = os.stat(path)
+        return st.st_dev, st.st_ino
 
     def walk(current: str, prefix: str) -> None:
-        st = os.stat(current)
-        if (st.st_dev, st.st_ino) in seen:  # a link back up the tree
-            return
-        seen.add((st.st_dev, st.st_ino))
+        nonlocal linked
+        if linked:
+            here = identity(current)
+            if here in seen:
+                return
+            seen.add(here)
+        else:
+            walked.append(current)
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as exc:
+            if current == top and not os.path.exists(top):
+                return  # no such folder: nothing to publish
             problems.append(Problem(f"cannot read this folder: {exc.strerror}",
                                     _rel(Path(current), root)))
             return
@@ -59,6 +76,9 @@ def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem
             # and folders; links and anything unusual get the full check
             if entry.is_symlink():
                 kind = check(Path(entry.path), boundary, root, problems)
+                if kind == "dir" and not linked:
+                    seen.update(map(identity, walked))
+                    linked = True
             elif entry.is_file(follow_symlinks=False):
                 kind = "file"
             elif entry.is_dir(follow_symlinks=False):
@@ -73,10 +93,7 @@ def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem
     if not checked and os.path.islink(folder) and check(Path(folder), boundary, root,
                                                         problems) != "dir":
         return found
-    try:
-        walk(str(folder), "")
-    except (FileNotFoundError, NotADirectoryError):  # no such folder: nothing to publish
-        pass
+    walk(top, "")
     return found
 
 
