@@ -22,6 +22,7 @@ from .plan import merge
 from .rendered import PostInfo, Rendered
 from .site_settings import MenuItem
 from .spill import Spill
+from .version import code_version
 
 # kept importable from here: other modules and tests name them as pages.*
 GENERATOR = views.GENERATOR
@@ -92,7 +93,8 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     settings = repr(config)
     page_key = keyer("page", theme.fingerprint, settings, plan.menu)  # the menu: on every page
     listing_key = keyer("listing", theme.fingerprint, settings, plan.menu)
-    shown_texts: dict[int, str] = {}  # by id(item): what listings show of a post, made once
+    fields_of = functools.cache(functools.partial(_listed_fields, theme, bodies.cache))
+    shown_texts: dict[tuple, dict[int, str]] = {}  # by fields, then id(item): made once
 
     def cached(url: str, key: str, render: Callable[[], bytes], into=wanted) -> None:
         into.append((url + "index.html" if not url.endswith(".html") else url, key, render))
@@ -105,7 +107,14 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
 
     def listing(page: listings.Listing) -> None:
         """A page listing posts: re-rendered only when what it shows has changed."""
-        shown = [shown_texts.get(id(item)) or repr(_shown(item)) for item in page.items]
+        fields = fields_of(page.template)
+        texts = shown_texts.setdefault(fields, {})
+        shown = []
+        for item in page.items:
+            text = texts.get(id(item))
+            if text is None:
+                text = texts[id(item)] = _shown(item, fields)
+            shown.append(text)
         pagination = page.extra.get("pagination")
         # the other values a listing shows come from its items, except a tag's post count
         key = listing_key(page.template, page.url, page.title, shown,
@@ -127,7 +136,6 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
                                 post.source, line, text))
         if post.kind == "post":
             items.append(views.post_item(config, post, info, plan.tags))
-            shown_texts[id(items[-1])] = repr(_shown(items[-1]))
     for page in listings.index_pages(config, items) + listings.tag_pages(config, items, plan.tags):
         listing(page)
     listing(listings.archive_page(config, items))
@@ -161,12 +169,22 @@ def _check_menu(root: Path, menu: tuple[MenuItem, ...], out: dict[str, Output],
                              "(\"tags/numpy/\")", "site.toml", line, source_line(text, line)))
 
 
-def _shown(item) -> tuple:
-    """What a listing shows of one entry (a post, or a plain tuple)."""
+def _shown(item, fields: tuple[str, ...]) -> str:
+    """What a listing shows of one entry (a post's `fields`, or a plain tuple), as text."""
     if isinstance(item, tuple):
-        return item
-    return (item.title, item.url, item.date_iso, item.summary, item.reading_minutes,
-            tuple(t.name for t in item.tags))
+        return repr(item)
+    return repr([getattr(item, name) for name in fields])
+
+
+def _listed_fields(theme: templates.Theme, cache: Cache, template: str) -> tuple[str, ...]:
+    """The fields of a post that listing `template` may show (`views.listed_fields`), found
+    once per theme: a listing's key holds those and no others."""
+    key = digest("listed", code_version(), theme.fingerprint, template)
+    found = cache.get("template", key)
+    if found is None:
+        found = views.listed_fields(theme.reads(template))
+        cache.put("template", key, found)
+    return tuple(found)
 
 
 def cached_outputs(cache: Cache, wanted: list[tuple[str, str, Callable[[], Output]]],

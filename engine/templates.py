@@ -53,6 +53,47 @@ class Theme:
     def render(self, name: str, context: dict) -> bytes:
         return render(self.env, name, context).encode("utf-8")
 
+    def reads(self, name: str) -> frozenset[str] | None:
+        """The names template `name` may read of a value: every attribute and constant string
+        in the expressions of the template and of the ones it extends, includes or imports.
+        None when that cannot be known (a template or field chosen by a variable, a value
+        printed whole, a template that does not parse: rendering reports that one)."""
+        import jinja2
+        from jinja2 import meta, nodes
+
+        found: set[str] = set()
+        todo, done = [name], set()
+        while todo:
+            current = todo.pop()
+            if current in done:
+                continue
+            done.add(current)
+            try:
+                tree = self.env.parse(self.env.loader.get_source(self.env, current)[0])
+            except jinja2.TemplateError:
+                return None
+            for ref in meta.find_referenced_templates(tree):
+                if ref is None:
+                    return None
+                todo.append(ref)
+            for node in tree.find_all((nodes.Getitem, nodes.Filter)):
+                if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
+                    return None
+                if isinstance(node, nodes.Filter) and (node.name in _WHOLE or (
+                        node.name in _BY_NAME and not all(
+                            isinstance(arg, nodes.Const)
+                            for arg in [*node.args, *(kw.value for kw in node.kwargs)]))):
+                    return None
+            found.update(node.attr for node in tree.find_all(nodes.Getattr))
+            found.update(node.value for node in tree.find_all(nodes.Const)
+                         if isinstance(node.value, str))
+        return frozenset(found)
+
+
+_WHOLE = ("pprint", "string", "tojson", "dictsort", "items", "xmlattr")  # show a value whole
+_BY_NAME = ("attr", "map", "selectattr", "rejectattr", "groupby", "sort", "sum", "unique",
+            "min", "max")  # read attributes named by their arguments
+
 
 def environment(root: Path, theme: str, compiled: Path | None = None):
     import jinja2

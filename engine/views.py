@@ -76,6 +76,23 @@ class PostView(Values):
         return i18n.human_date(self.updated, self._lang, self._root)
 
 
+# What a post shows in a listing (`post_item`), and what a template reads under another name:
+# a listing page's key holds the fields its template reads (`listed_fields`). The title, URL
+# and date are always in it: they order the list and group the archive.
+ITEM_FIELDS = ("title", "url", "date_iso", "updated_iso", "tags", "description", "summary",
+               "body", "reading_minutes", "source", "series", "extra", "has_code")
+_READ_AS = {"date": "date_iso", "date_human": "date_iso", "updated": "updated_iso",
+            "updated_human": "updated_iso"}
+
+
+def listed_fields(reads: frozenset[str] | None) -> tuple[str, ...]:
+    """The `ITEM_FIELDS` a template that `reads` these names may show (all: None)."""
+    if reads is None:
+        return ITEM_FIELDS
+    wanted = {_READ_AS.get(name, name) for name in reads} | {"title", "url", "date_iso"}
+    return tuple(name for name in ITEM_FIELDS if name in wanted)
+
+
 def post_item(config: Config, post: Post, info: PostInfo, tags: dict[str, Tag],
               html: str = "") -> PostView:
     return PostView(
