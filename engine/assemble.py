@@ -58,12 +58,13 @@ class Summary:
 def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: bool = False,
           strict: bool = False, jobs: int | None = None, use_cache: bool = True,
           dry_run: bool = False, now: dt.datetime | None = None,
-          progress: bool = False) -> Summary:
+          progress: bool = False, retain: list | None = None) -> Summary:
     """Build the site under `root` into `out` (default `root/site`). Raises BuildFailed.
 
     Drafts and posts dated after `now` (default: the clock) are left out unless `drafts` or
     `future`; the summary counts them. `dry_run` (`check`) builds everything and writes
-    nothing, the cache included.
+    nothing, the cache included. `retain`: a list the build's values are put in rather than
+    freed, for a process that ends right after.
     """
     started = time.perf_counter()
     root = root.resolve()
@@ -113,6 +114,9 @@ def build(root: Path, out: Path | None = None, *, drafts: bool = False, future: 
         written = 0 if dry_run else write.site(outputs, hashes, out, cache, previous, keep,
                                                default_out=root / "site")
         _sweep(cache, sources, bodies.keys, rendered)
+        if retain is not None:
+            retain.append((every, posts, site_plan, previous, bodies, infos, indexer, theme,
+                           outputs, hashes, keep))
     return Summary(posts=sum(p.kind == "post" for p in posts),
                    pages=sum(p.kind == "page" for p in posts), files=len(outputs),
                    written=written, cache_hits=len(posts) - rendered, formulas_typeset=typeset,
@@ -182,8 +186,9 @@ def _published(posts: list[content.Post], drafts: bool, future: bool,
 def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post], list[str]]:
     """Every post and page, and their source keys; an unchanged file's parse comes from the
     cache."""
-    found = content.discover(root, report.errors)
-    keys, read = _source_keys(root, [rel for rel, _ in found], cache, report)
+    known_files = filestat.Known(cache, str(root), code_version())
+    found = content.discover(root, report.errors, known_files)
+    keys, read = _source_keys(root, [rel for rel, _ in found], known_files, report)
     known = cache.get_many("source", [key for key in keys if key is not None])
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
@@ -211,13 +216,11 @@ def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post],
     return posts, used
 
 
-def _source_keys(root: Path, found: list[str], cache: Cache, report: Report):
+def _source_keys(root: Path, found: list[str], known_files: filestat.Known, report: Report):
     """Each file's source key (None: unreadable, reported), and `read(rel)`: its bytes and
     their key. A file whose stat is the one the last build recorded is not read to key it
     (`filestat.py`)."""
-    version = code_version()
-    source_key = keyer("source", version)
-    known_files = filestat.Known(cache, str(root), version)
+    source_key = keyer("source", code_version())
     raws: dict[str, tuple[bytes | None, str | None]] = {}
 
     def read(rel: str) -> tuple[bytes | None, str | None]:

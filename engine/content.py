@@ -64,29 +64,38 @@ class Post:
         return self.source.rpartition("/")[0] or "."
 
 
-def discover(root: Path, problems: list[Problem]) -> list[tuple[str, tuple[str, ...]]]:
+def discover(root: Path, problems: list[Problem],
+             known=None) -> list[tuple[str, tuple[str, ...]]]:
     """Every post (`content/posts/<slug>/index.md`) and page (`content/pages/*.md`) as its
     POSIX path relative to `root`, sorted, each with its bundle: the files beside a post's
     index.md (relative POSIX paths), copied with it (a page has none).
 
     Dot-named entries are skipped; links leaving the site root are reported in `problems`.
     Paths stay strings: a site has thousands of posts, and this runs on every build.
+    `known` (`filestat.Known`): post folders unchanged since the last build are not listed.
     """
     posts = []
-    for kind, path, name in _entries(root / "content" / "posts", root, problems):
-        if kind == "dir" and os.path.lexists(os.path.join(path, "index.md")):
-            names = tree.names(path, root, root, problems, checked=True)  # by _entries
+    for kind, path, name, linked in _entries(root / "content" / "posts", root, problems):
+        folder = f"content/posts/{name}/"
+        names = (known.names(folder, path) if kind == "dir" and known is not None and not linked
+                 else None)
+        if names is None and kind == "dir" and os.path.lexists(os.path.join(path, "index.md")):
+            before = len(problems)
+            listed = tree.listing(path, root, root, problems, checked=True)  # by _entries
+            names = listed.names
+            if known is not None and not (linked or listed.linked) and len(problems) == before:
+                known.note_names(folder, path, listed)
+        if names is not None:
             if "index.md" in names:
-                folder = f"content/posts/{name}/"
                 posts.append((folder + "index.md", _bundle(folder, names, problems)))
         elif kind == "dir":
-            problems.extend(_unnamed(path, f"content/posts/{name}/"))
+            problems.extend(_unnamed(path, folder))
         elif kind == "file" and name.endswith(_MARKDOWN):  # never skip one silently
             problems.append(Problem(f"posts live in folders: move this file to "
                                     f"`content/posts/{name.rsplit('.', 1)[0]}/index.md` (its "
                                     "images beside it)", f"content/posts/{name}"))
     pages = []
-    for kind, path, name in _entries(root / "content" / "pages", root, problems):
+    for kind, path, name, _ in _entries(root / "content" / "pages", root, problems):
         if kind == "file" and name.endswith(".md"):
             pages.append((f"content/pages/{name}", ()))
         elif kind == "file" and name.endswith(_OTHER_MARKDOWN):
@@ -110,20 +119,23 @@ def _unnamed(path: str, folder: str) -> list[Problem]:
                     "to `index.md`", folder + found[0])]
 
 
-def _entries(folder: Path, root: Path, problems: list[Problem]) -> list[tuple[str, str, str]]:
-    """(kind, path, name) of the non-dot entries of `folder` that stay inside the site root."""
+def _entries(folder: Path, root: Path,
+             problems: list[Problem]) -> list[tuple[str, str, str, bool]]:
+    """(kind, path, name, is a link) of the non-dot entries of `folder` that stay inside the
+    site root."""
     if not folder.is_dir() or tree.check(folder, root, root, problems) != "dir":
         return []
     found = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith("."):
             continue
-        if entry.is_symlink():  # the full check: where does it lead?
+        linked = entry.is_symlink()
+        if linked:  # the full check: where does it lead?
             kind = tree.check(Path(entry.path), root, root, problems)
         else:
             kind = "dir" if entry.is_dir() else "file" if entry.is_file() else None
         if kind:
-            found.append((kind, entry.path, entry.name))
+            found.append((kind, entry.path, entry.name, linked))
     return found
 
 

@@ -45,7 +45,7 @@ class SitePlan:
         """Everything besides the post itself and the menu that its page shows, for the
         page's key (as text: a key is made for every page of every build)."""
         nav = self.navs.get(post.source)
-        return (navigation.text(nav) if nav else "",
+        return (navigation.text(nav).encode() if nav else b"",  # bytes: hashed as they are
                 [self._tag_texts.get(t, "None") for t in post.tags],
                 images.stamp(root / post.folder, post.bundle) if post.bundle else ())
 
@@ -127,7 +127,7 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
     items = []
     for i, (post, info) in enumerate(zip(posts, infos)):
         _post_files(root, post, info, bodies, i, out, report)
-        cached(post.url, page_key(bodies.keys[i], plan.page_inputs(root, post)),
+        cached(post.url, page_key(bodies.keys[i], *plan.page_inputs(root, post)),
                functools.partial(post_page, i))
         if post.image and post.image not in post.bundle and post.image not in info.assets:
             line, text = urls.frontmatter_line(root, post, "image")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem
@@ -38,7 +39,23 @@ def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem
           checked: bool = False) -> list[str]:
     """`files`, as POSIX paths relative to `folder` (no Path made per file: a site has many).
     `checked`: the caller knows `folder` is a folder inside the boundary."""
+    return listing(folder, boundary, root, problems, checked=checked).names
+
+
+@dataclass(frozen=True)
+class Listing:
+    names: list[str]    # the publishable files, as `names` gives them
+    folders: list[str]  # the folders walked, relative to the top one ("" for it)
+    linked: bool        # whether a link was met (followed or refused)
+
+
+def listing(folder: Path | str, boundary: Path, root: Path, problems: list[Problem], *,
+            checked: bool = False) -> Listing:
+    """`names`, with the folders walked and whether a link was met: what a caller needs to
+    know the listing unchanged from the folders' stats alone (`filestat.Known.names`)."""
     found: list[str] = []
+    folders: list[str] = []
+    met_link = False
     top = str(folder)
     # A folder reached twice (through a link: to an ancestor, or to one walked already) is
     # walked once. Folders are told apart by their identity, which takes a system call: one
@@ -53,7 +70,8 @@ def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem
         return st.st_dev, st.st_ino
 
     def walk(current: str, prefix: str) -> None:
-        nonlocal linked
+        nonlocal linked, met_link
+        folders.append(prefix.rstrip("/"))
         if linked:
             here = identity(current)
             if here in seen:
@@ -75,6 +93,7 @@ def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem
             # the directory entry's own type answers without a system call for plain files
             # and folders; links and anything unusual get the full check
             if entry.is_symlink():
+                met_link = True
                 kind = check(Path(entry.path), boundary, root, problems)
                 if kind == "dir" and not linked:
                     seen.update(map(identity, walked))
@@ -90,11 +109,12 @@ def names(folder: Path | str, boundary: Path, root: Path, problems: list[Problem
             elif kind == "file":
                 found.append(prefix + entry.name)
 
-    if not checked and os.path.islink(folder) and check(Path(folder), boundary, root,
-                                                        problems) != "dir":
-        return found
+    if not checked and os.path.islink(folder):
+        met_link = True
+        if check(Path(folder), boundary, root, problems) != "dir":
+            return Listing(found, folders, met_link)
     walk(top, "")
-    return found
+    return Listing(found, folders, met_link)
 
 
 def check(path: Path, boundary: Path, root: Path, problems: list[Problem]) -> str | None:

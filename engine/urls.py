@@ -10,6 +10,7 @@ lines: one would silently take the other's page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -32,6 +33,7 @@ class Tag:
     url: str
 
 
+@functools.lru_cache(maxsize=1 << 16)  # several sorts and checks of every post, every build
 def sort_key(date: dt.datetime | None) -> dt.datetime:
     if date is None:
         return dt.datetime.min

@@ -48,7 +48,7 @@ def unchanged(hashes: dict[str, str], out: Path, previous: dict) -> set[str]:
     for path, digest in hashes.items():
         entry = previous.get(path)
         if (entry is not None and entry[0] == digest
-                and _same_stat(os.path.join(folder, path), entry)):
+                and _same_stat(f"{folder}/{path}", entry)):  # POSIX paths: no join
             same.add(path)
     return same
 
@@ -124,7 +124,7 @@ def _update(spare: Path, known: dict, outputs: dict[str, Output], hashes: dict[s
     for path in sorted(outputs):
         entry = known.get(path)
         if (entry is not None and entry[0] == hashes[path]
-                and _same_stat(os.path.join(folder, path), entry)):  # most files: no Path
+                and _same_stat(f"{folder}/{path}", entry)):  # most files: no Path
             stats[path] = entry
             continue
         target = spare / path

@@ -103,3 +103,61 @@ def _url_of(root, post) -> str:
     from engine import content
 
     return content.load_post(root, post).url + "index.html"
+
+
+def _listings(monkeypatch) -> list[str]:
+    from engine import tree
+
+    listed: list[str] = []
+    real = tree.listing
+
+    def spy(folder, *args, **kwargs):
+        if os.path.basename(os.path.dirname(folder)) == "posts":  # post folders only
+            listed.append(os.path.basename(folder))
+        return real(folder, *args, **kwargs)
+
+    monkeypatch.setattr(tree, "listing", spy)
+    return listed
+
+
+def test_an_unchanged_post_folder_is_not_listed_again(site_copy, trusting, monkeypatch):
+    root = site_copy("basic")
+    assemble.build(root)
+    listed = _listings(monkeypatch)
+    assemble.build(root)
+    assert listed == []
+
+
+def test_a_file_added_beside_a_post_or_below_it_is_published(site_copy, trusting):
+    root = site_copy("basic")
+    folder = root / "content" / "posts" / "strides"
+    (folder / "figures").mkdir()
+    assemble.build(root)
+    url = _url_of(root, folder / "index.md").removesuffix("index.html")
+    (folder / "notes.txt").write_text("beside")
+    assemble.build(root)
+    assert (root / "site" / url / "notes.txt").read_text() == "beside"
+    (folder / "figures" / "deep.txt").write_text("below")  # the post folder's times stay
+    assemble.build(root)
+    assert (root / "site" / url / "figures" / "deep.txt").read_text() == "below"
+    (folder / "notes.txt").unlink()
+    assemble.build(root)
+    assert not (root / "site" / url / "notes.txt").exists()
+
+
+def test_a_folder_holding_a_link_is_listed_every_time(site_copy, trusting, monkeypatch):
+    root = site_copy("basic")
+    folder = root / "content" / "posts" / "strides"
+    os.symlink(folder / "data.csv", folder / "linked.csv")
+    assemble.build(root)
+    listed = _listings(monkeypatch)
+    assemble.build(root)
+    assert listed == ["strides"]
+
+
+def test_a_folder_changed_within_the_clock_tick_is_listed_again(site_copy, monkeypatch):
+    root = site_copy("basic")  # just copied: every folder is too recent to be trusted
+    assemble.build(root)
+    listed = _listings(monkeypatch)
+    assemble.build(root)
+    assert sorted(listed) == ["padding", "strides", "wip"]
