@@ -36,7 +36,10 @@ class Known:
     def __init__(self, cache: Cache, root: str, version: str):
         self.cache = cache
         self.where = digest("source-stat", version, root)  # another engine, other keys
-        self.recorded, self.recorded_folders = cache.get("source-stat", self.where) or ({}, {})
+        recorded = cache.get("source-stat", self.where)
+        if not (isinstance(recorded, tuple) and len(recorded) == 2):  # none, or another shape
+            recorded = ({}, {})
+        self.recorded, self.recorded_folders = recorded
         self.now = time.time_ns()  # before any stat: a later write has later times
         self.fresh: dict[str, tuple] = {}
         self.fresh_folders: dict[str, tuple] = {}
