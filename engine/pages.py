@@ -117,7 +117,8 @@ def render_site(root: Path, config: Config, theme: templates.Theme, posts: list[
             shown.append(text)
         pagination = page.extra.get("pagination")
         # the other values a listing shows come from its items, except a tag's post count
-        key = listing_key(page.template, page.url, page.title, shown,
+        # reprs hold no raw newline: joined, they are hashed as they are, not escaped again
+        key = listing_key(page.template, page.url, page.title, "\n".join(shown).encode(),
                           repr(pagination.__dict__ if pagination else None),
                           page.extra.get("count"))
         cached(page.url, key, lambda: theme.render(page.template, views.page_context(

@@ -123,8 +123,10 @@ def _update(spare: Path, known: dict, outputs: dict[str, Output], hashes: dict[s
     folder = str(spare)
     for path in sorted(outputs):
         entry = known.get(path)
+        # A file the site keeps needs no stat here: the spare's copy is either a link to it
+        # (so unchanged with it) or its own file, which only the build writes.
         if (entry is not None and entry[0] == hashes[path]
-                and _same_stat(f"{folder}/{path}", entry)):  # most files: no Path
+                and (path in keep or _same_stat(f"{folder}/{path}", entry))):
             stats[path] = entry
             continue
         target = spare / path

@@ -112,6 +112,23 @@ def test_an_edit_rewrites_only_what_changed_in_the_spare(site_copy):
         before, (root / "site" / "assets" / "style.css").stat().st_ino)
 
 
+def test_a_site_file_changed_in_place_is_made_again_through_the_spare(site_copy, tmp_path):
+    """The spare holds links to the site's files: one edited in place (same inode) changes
+    in both, and the next builds, an edit and a no-op, put it right in both."""
+    root = site_copy("basic")
+    for text in ("one", "two"):
+        edit(root, text)
+        assemble.build(root)
+    for build in range(2):
+        css = root / "site" / "assets" / "style.css"
+        with open(css, "r+b") as f:  # in place: the inode, and so the spare's link, stays
+            f.write(b"/* hand-edited */")
+        if build == 0:
+            edit(root, "three")
+        assemble.build(root)
+        assert files(root / "site") == clean_build(root, tmp_path)
+
+
 def test_fallback_swap_killed_between_renames_is_repaired(site_copy, tmp_path, monkeypatch):
     """Without RENAME_EXCHANGE, a kill between the two renames leaves no site/: the next build
     puts the old one back before it does anything else."""
