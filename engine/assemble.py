@@ -23,8 +23,9 @@ from .cache import Cache, keyer
 from .config import Config, key_line, load_config, table_key_line
 from .errors import BuildError, Problem, Report, source_line
 from .progress import bar
+from .recorded import Recorded
 from .outputs import Output
-from .rendered import Rendered
+from .rendered import PostInfo, Rendered
 from .spill import Spill
 from .version import code_version
 
@@ -189,10 +190,12 @@ def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post],
     known_files = filestat.Known(cache, str(root), code_version())
     found = content.discover(root, report.errors, known_files)
     keys, read = _source_keys(root, [rel for rel, _ in found], known_files, report)
-    known = cache.get_many("source", [key for key in keys if key is not None])
+    recorded = Recorded(cache, "source", content.Post, code_version(), str(root))
+    known = recorded.get_many([key for key in keys if key is not None])
     parsed: dict[str, content.Post] = {}
     posts: list[content.Post] = []
     used: list[str] = []  # the keys of the posts loaded: what the cache keeps
+    loaded: dict[str, content.Post] = {}
     for (rel, bundle), key in zip(found, keys):
         if key is None:
             continue
@@ -208,11 +211,13 @@ def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post],
                 continue
             parsed[key] = post
         used.append(key)
+        loaded[key] = post
         if post.bundle != bundle:  # files beside the post may have come or gone
             post = dataclasses.replace(post, bundle=bundle)
         report.warnings.extend(post.warnings)
         posts.append(post)
     cache.put_many("source", parsed)
+    recorded.save(loaded)
     return posts, used
 
 
@@ -290,7 +295,9 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
     post_key = keyer("post", code_version(), config.math_dialect, config.math_macros,
                      config.plugins.fingerprint())
     keys = [post_key(p.source, p.digest) for p in posts]
-    infos = cache.get_many("info", keys)
+    recorded = Recorded(cache, "info", PostInfo, code_version(), str(config.root))
+    infos = recorded.get_many(keys)
+    stored = set(infos)  # the infos the cache holds (a post with errors is not kept)
     missing = [i for i, k in enumerate(keys) if k not in infos]
     fresh: dict[str, Rendered] = {}
     fresh_pages: dict[str, Output] = {}
@@ -317,6 +324,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
         else:
             cache.put_many("post", {key: result})
             cache.put_many("info", {key: infos[key]})
+            stored.add(key)
 
     typeset = 0
     if missing:  # the Markdown parser, KaTeX and the plugins load only when there is work
@@ -327,6 +335,7 @@ def _render(posts: list[content.Post], config, cache: Cache, jobs: int | None, s
                                  site_plan, _compiled(cache), made.folder,
                                  texts=lambda n, text: indexer.offer(missing[n], text))
     indexer.rendered()
+    recorded.save({key: infos[key] for key in keys if key in stored})
     return bodies, [infos[k] for k in keys], typeset, len(missing), indexer
 
 
