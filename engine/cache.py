@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+import zlib
 from pathlib import Path
 
 from . import codec
@@ -48,6 +49,7 @@ class Cache:
     """`get`/`put` plain values by (namespace, key). `path=None` keeps nothing on disk."""
 
     _BATCH = 256  # entries written per transaction: a commit per entry costs more than it
+    PARTS = 64  # rows a `put_parts` dict is spread over
 
     def __init__(self, path: Path | None, *, readonly: bool = False):
         self.path = path
@@ -56,6 +58,7 @@ class Cache:
         self.misses = 0
         self.dropped = 0  # corrupt or foreign entries met: one warning for all, at close
         self._pending: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+        self._parts: dict[tuple[str, str], tuple[dict, list]] = {}  # read or written here
         self._db: sqlite3.Connection | None = None
         if path is not None:
             self._db = self._open(path)
@@ -196,6 +199,41 @@ class Cache:
 
     def put(self, ns: str, key: str, value: object) -> None:
         self.put_many(ns, {key: value})
+
+    def get_parts(self, ns: str, key: str) -> dict | None:
+        """A dict stored by `put_parts`, or None (not stored, or a part lost)."""
+        count = self.get(ns, key)
+        if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+            return None
+        names = [f"{key}#{n}" for n in range(count)]
+        found = self.get_many(ns, names)
+        parts = [found.get(name) for name in names]
+        if not all(isinstance(part, dict) for part in parts):
+            return None
+        whole: dict = {}
+        for part in parts:
+            whole.update(part)
+        self._parts[ns, key] = (whole, parts)
+        return whole
+
+    def put_parts(self, ns: str, key: str, value: dict) -> None:
+        """Store `value` (str keys) in PARTS rows, each key in the part its hash names, and a
+        row saying how many. Manifests and records of every file are megabytes at 10,000
+        posts, and an edit changes a few of their keys: the parts that come out equal to the
+        ones this cache last read or wrote are not encoded or written again."""
+        if self._db is None or self.readonly:
+            return
+        parts = next((known for whole, known in self._parts.values() if whole is value), None)
+        if parts is None:
+            parts = [{} for _ in range(self.PARTS)]
+            for name, item in value.items():
+                parts[zlib.crc32(name.encode()) % self.PARTS][name] = item
+        before = self._parts.get((ns, key), (None, [None] * self.PARTS))[1]
+        changed: dict[str, object] = {f"{key}#{n}": part for n, part in enumerate(parts)
+                                      if n >= len(before) or part != before[n]}
+        changed[key] = len(parts)  # last: a reader trusts the parts only once this is in
+        self.put_many(ns, changed)
+        self._parts[ns, key] = (value, parts)
 
     def close(self) -> None:
         if self.dropped and not self.readonly:

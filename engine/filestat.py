@@ -36,10 +36,8 @@ class Known:
     def __init__(self, cache: Cache, root: str, version: str):
         self.cache = cache
         self.where = digest("source-stat", version, root)  # another engine, other keys
-        recorded = cache.get("source-stat", self.where)
-        if not (isinstance(recorded, tuple) and len(recorded) == 2):  # none, or another shape
-            recorded = ({}, {})
-        self.recorded, self.recorded_folders = recorded
+        self.recorded = cache.get_parts("source-stat", self.where) or {}
+        self.recorded_folders = cache.get_parts("folder-stat", self.where) or {}
         self.now = time.time_ns()  # before any stat: a later write has later times
         self.fresh: dict[str, tuple] = {}
         self.fresh_folders: dict[str, tuple] = {}
@@ -91,8 +89,10 @@ class Known:
                                                                   else RACY_NS)
 
     def save(self) -> None:
-        if (self.fresh, self.fresh_folders) != (self.recorded, self.recorded_folders):
-            self.cache.put("source-stat", self.where, (self.fresh, self.fresh_folders))
+        if self.fresh != self.recorded:
+            self.cache.put_parts("source-stat", self.where, self.fresh)
+        if self.fresh_folders != self.recorded_folders:
+            self.cache.put_parts("folder-stat", self.where, self.fresh_folders)
 
 
 def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:

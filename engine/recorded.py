@@ -2,9 +2,10 @@
 render info, and one row and one object decode each cost more than everything else a no-op
 does with them (at 10,000 posts, 0.15 s for the parsed posts and as much for their infos).
 
-The values are kept as plain field lists under their own (content-addressed) keys, so one
-read and one decode serve them all; a key not recorded comes from the cache's namespace as
-before. A key names one value forever, so the record changes only when the keys do.
+The values are kept as plain field lists under their own (content-addressed) keys, in the
+cache's parted rows (`Cache.put_parts`: an edit rewrites the part its post falls in), so one
+query and one decode each serve them all; a key not recorded comes from the cache's
+namespace as before. A key names one value forever: the record changes when the keys do.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ class Recorded:
     def __init__(self, cache: Cache, ns: str, cls: type, *where: object):
         self.cache, self.ns, self.cls = cache, ns, cls
         self.where = digest("recorded", ns, *where)
-        found = cache.get("recorded", self.where)
-        self.fields: dict = found if isinstance(found, dict) else {}
+        self.fields: dict = cache.get_parts("recorded", self.where) or {}
 
     def get_many(self, keys: list[str]) -> dict[str, object]:
         """The values found for `keys`, recorded or in the namespace."""
@@ -42,7 +42,7 @@ class Recorded:
         """Record `values` (this build's, by key) for the next build."""
         if values.keys() == self.fields.keys():
             return
-        self.cache.put("recorded", self.where, {
-            key: self.fields.get(key) or [getattr(value, f.name)
-                                          for f in dataclasses.fields(value)]
+        self.cache.put_parts("recorded", self.where, {
+            key: self.fields.get(key) or tuple(getattr(value, f.name)
+                                               for f in dataclasses.fields(value))
             for key, value in values.items()})

@@ -38,7 +38,7 @@ def digests(outputs: dict[str, Output]) -> dict[str, str]:
 
 def manifest(out: Path, cache: Cache) -> dict[str, tuple[str, int, int]]:
     """What the last build wrote to `out`: path -> (SHA-256, size, mtime); empty if unknown."""
-    return cache.get(_MANIFEST, str(out)) or {}
+    return cache.get_parts(_MANIFEST, str(out)) or {}
 
 
 def unchanged(hashes: dict[str, str], out: Path, previous: dict) -> set[str]:
@@ -67,7 +67,7 @@ def site(outputs: dict[str, Output], hashes: dict[str, str], out: Path, cache: C
     missing = [p for p, v in outputs.items() if isinstance(v, Deferred) and p not in keep]
     assert not missing, f"outputs planned without bytes: {missing[:3]}"
     spare = spare_path(out)
-    known = cache.get(_SPARE, key) if spare.is_dir() and cache.path is not None else None
+    known = cache.get_parts(_SPARE, key) if spare.is_dir() and cache.path is not None else None
     # from here until both manifests are saved again, neither folder is in a state the cache
     # describes: forget them first, so a kill makes the next build trust neither
     cache.forget(_SPARE, key)
@@ -88,12 +88,12 @@ def site(outputs: dict[str, Output], hashes: dict[str, str], out: Path, cache: C
         shutil.rmtree(spare, ignore_errors=True)
         raise
     _mark(out)
-    _save_manifest(cache, key, entries)
     if spare.is_dir():  # it now holds the previous site: the next build updates it in turn
         if cache.path is None or not previous:
             shutil.rmtree(spare, ignore_errors=True)
-        else:
-            cache.put(_SPARE, key, previous)
+        else:  # before the manifest is replaced: the cache still knows `previous`'s parts
+            cache.put_parts(_SPARE, key, previous)
+    _save_manifest(cache, key, entries)
     cache.flush()
     return written
 
@@ -255,7 +255,7 @@ def _put(value: Output, target: Path) -> None:
 
 
 def _save_manifest(cache: Cache, key: str, entries: dict) -> None:
-    cache.put(_MANIFEST, key, entries)
+    cache.put_parts(_MANIFEST, key, entries)
 
 
 def _same_stat(path, entry: tuple[str, int, int]) -> bool:

@@ -65,8 +65,35 @@ def test_fields_of_another_version_of_the_class_are_not_trusted(tmp_path):
     from engine.errors import Problem
 
     store = cache_mod.Cache(tmp_path / "c.sqlite")
-    store.put("recorded", cache_mod.digest("recorded", "ns", "w"), {"k": ["only", "two", 3, 4, 5]})
+    store.put_parts("recorded", cache_mod.digest("recorded", "ns", "w"),
+                    {"k": ("only", "two", 3, 4, 5)})
     store.put("ns", "k", Problem("from the row"))
     store.flush()
     found = recorded.Recorded(store, "ns", Problem, "w").get_many(["k"])
     assert found == {"k": Problem("from the row")}
+
+
+def test_parted_values_come_back_and_an_edit_rewrites_only_its_part(tmp_path, monkeypatch):
+    path = tmp_path / "c.sqlite"
+    store = cache_mod.Cache(path)
+    value = {f"content/posts/p{n}/index.md": (n, f"key-{n}") for n in range(1000)}
+    store.put_parts("ns", "site", value)
+    store.close()
+    store = cache_mod.Cache(path)
+    found = store.get_parts("ns", "site")
+    assert found == value
+    written = []
+    real = cache_mod.Cache.put_many
+    monkeypatch.setattr(cache_mod.Cache, "put_many",
+                        lambda self, ns, items: written.extend(items) or real(self, ns, items))
+    found = dict(found)
+    found["content/posts/p7/index.md"] = (7, "edited")
+    store.put_parts("ns", "site", found)
+    assert len(written) == 2 and "site" in written  # one part, and the count
+    store.close()
+    store = cache_mod.Cache(path)
+    assert store.get_parts("ns", "site") == found
+    # a part lost is no value at all, never a part of one
+    store._db.execute("DELETE FROM entries WHERE key = ?", (written[0],))
+    store._db.commit()
+    assert cache_mod.Cache(path).get_parts("ns", "site") is None
