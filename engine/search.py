@@ -8,7 +8,7 @@ build neither runs Pagefind nor loads the bundle: only the files' digests are re
 bundle is indexed again only when the previous site lacks one of its files.
 
 Pagefind has no incremental mode (about 4.5 s of CPU per 1000 posts of 1500 words), so the
-index is made of bundles of SHARD posts, merged by the search page: an edit indexes its own
+index is made of bundles of about √N posts, merged by the search page: an edit indexes its own
 bundle again. Pagefind runs while the posts render, in processes of its own.
 """
 
@@ -40,16 +40,28 @@ _HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-SHARD = 64  # posts a bundle: an edit indexes its bundle again, not every post
+SHARD: int | None = None  # posts a bundle; None: `shard_size` of the site's
 PROCESSES = os.cpu_count() or 1  # Pagefind processes at most, each indexing a bundle at a time
 
 
 def bundles(posts: list[Post]) -> list[list[int]]:
-    """Posts (by index) in bundles of SHARD: pages first, then posts oldest first, so a new
-    post changes only the last bundle and an edit only its own."""
+    """Posts (by index) in bundles of `shard_size`: pages first, then posts oldest first, so
+    a new post changes only the last bundle and an edit only its own."""
     order = [i for i, p in enumerate(posts) if p.kind == "page"]
     order += [i for i, p in reversed(list(enumerate(posts))) if p.kind == "post"]
-    return [order[n:n + SHARD] for n in range(0, len(order), SHARD)]
+    size = SHARD or shard_size(len(order))
+    return [order[n:n + size] for n in range(0, len(order), size)]
+
+
+def shard_size(count: int) -> int:
+    """Posts a bundle for a site of `count`: about its square root, a power of two from 16 to
+    128. An edit indexes one bundle again and the search page loads every bundle, so each
+    grows as the square root of the site (1000 posts: 32 bundles of 32; 10,000: 79 of 128).
+    A site that crosses a step (about 260, 1030, 4100 posts) is indexed anew once."""
+    size = 16
+    while size < 128 and size * size < count:
+        size *= 2
+    return size
 
 
 def bundle_path(n: int) -> str:

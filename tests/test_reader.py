@@ -342,6 +342,22 @@ def test_search_indexes_words_and_headings_without_formulas_or_markup():
                                        'O(n)</h2><p>Doubling.</p>')
 
 
+@pytest.mark.parametrize("count, size, bundles", [
+    (1, 16, 1), (256, 16, 16), (257, 32, 9), (1000, 32, 32), (1024, 32, 32), (1025, 64, 17),
+    (4096, 64, 64), (10_000, 128, 79), (100_000, 128, 782),
+])
+def test_search_bundles_grow_as_the_square_root_of_the_site(count, size, bundles):
+    """An edit indexes one bundle, the search page loads them all: both about √N."""
+    from types import SimpleNamespace
+
+    from engine import search
+
+    assert search.shard_size(count) == size
+    groups = search.bundles([SimpleNamespace(kind="post")] * count)
+    assert len(groups) == bundles and max(map(len, groups)) == min(size, count)
+    assert sorted(i for group in groups for i in group) == list(range(count))
+
+
 def test_an_edit_indexes_only_its_own_search_bundle(tmp_path, monkeypatch):
     from engine import search
 
