@@ -56,8 +56,9 @@ class Theme:
     def reads(self, name: str) -> frozenset[str] | None:
         """The names template `name` may read of a value: every attribute and constant string
         in the expressions of the template and of the ones it extends, includes or imports.
-        None when that cannot be known (a template or field chosen by a variable, a value
-        printed whole, a template that does not parse: rendering reports that one)."""
+        None when that cannot be known: a template or field chosen by a variable, a value
+        shown whole by a filter (`pprint`, `tojson`...) or opened up (`__dict__`), a template
+        that does not parse (rendering reports that one)."""
         import jinja2
         from jinja2 import meta, nodes
 
@@ -84,7 +85,10 @@ class Theme:
                             isinstance(arg, nodes.Const)
                             for arg in [*node.args, *(kw.value for kw in node.kwargs)]))):
                     return None
-            found.update(node.attr for node in tree.find_all(nodes.Getattr))
+            attrs = {node.attr for node in tree.find_all(nodes.Getattr)}
+            if any(attr.startswith("_") for attr in attrs):
+                return None
+            found.update(attrs)
             found.update(node.value for node in tree.find_all(nodes.Const)
                          if isinstance(node.value, str))
         return frozenset(found)
