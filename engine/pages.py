@@ -263,7 +263,8 @@ class Bodies:
                  render: Callable[[int], Rendered], pages: dict[str, bytes] | None = None):
         self.keys = keys
         self.fresh = fresh
-        self.pages = pages or {}  # pages the render workers made, by post key
+        # the dict itself, even empty: the render workers' pages are added to it later
+        self.pages = pages if pages is not None else {}  # pages the workers made, by post key
         self.cache = cache
         self._render = render
 

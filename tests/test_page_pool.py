@@ -69,3 +69,21 @@ def test_a_template_error_in_a_worker_is_reported_at_the_template(tmp_path):
     assert [(p.path, p.line) for p in problems] == [("themes/mine/templates/index.html", 1)] * 2
     assert ["`index.html`" in p.message for p in problems] == [True, False]
     assert all("no_such_field" in p.message for p in problems)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"),
+                    reason="posts render in forked workers on Linux with two cores or more")
+def test_post_pages_the_workers_made_are_not_made_again_here(tmp_path, monkeypatch):
+    from engine import pages
+
+    here, real = [], pages.render_post_page
+    main = os.getpid()
+
+    def spy(*args):
+        if os.getpid() == main:  # the workers are forked from this process, spy included
+            here.append(args[2].source)
+        return real(*args)
+
+    monkeypatch.setattr(pages, "render_post_page", spy)
+    summary = assemble.build(_site(tmp_path / "root"), jobs=2)
+    assert summary.posts == 70 and here == []
