@@ -268,6 +268,8 @@ def _sweep(cache: Cache, sources: list[str], posts: list[str], rendered: int) ->
     cache.keep_only("source", sources)
     for ns in ("info", "post", "search-text"):  # all three by the post's key
         cache.keep_only(ns, posts)
+    for ns in ("recorded", "source-stat", "folder-stat"):  # this build's records only
+        cache.keep_parted(ns)
     cache.put("sweep", "rendered", 0)
 
 

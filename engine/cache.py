@@ -235,6 +235,12 @@ class Cache:
         self.put_many(ns, changed)
         self._parts[ns, key] = (value, parts)
 
+    def keep_parted(self, ns: str) -> None:
+        """Delete the rows of `ns`, a namespace of `put_parts` dicts, but the dicts this cache
+        read or wrote: the ones of other sites' folders and engine versions."""
+        self.keep_only(ns, [name for space, key in self._parts if space == ns
+                            for name in (key, *(f"{key}#{n}" for n in range(self.PARTS)))])
+
     def close(self) -> None:
         if self.dropped and not self.readonly:
             log.warning("warning: %d cache entries were corrupt or from another version; "

@@ -27,7 +27,7 @@ def test_entries_of_an_older_engine_are_dropped(site_copy, monkeypatch):
     monkeypatch.setattr(assemble, "code_version", lambda: "engine-2")
     assemble.build(root)
     after = _rows(root)
-    for ns in ("info", "post", "search-text", "source"):
+    for ns in ("info", "post", "search-text", "source", "recorded"):
         assert after[ns] == before[ns], ns  # not twice as many
     again = assemble.build(root)  # and what is left is what a build uses
     assert again.cache_hits == n and again.written == 0
