@@ -22,9 +22,9 @@ from . import (content, feeds, filestat, links, lock, pages, plan, plugin_host, 
 from .cache import Cache, keyer
 from .config import Config, key_line, load_config, table_key_line
 from .errors import BuildError, Problem, Report, source_line
+from .outputs import Output
 from .progress import bar
 from .recorded import Recorded
-from .outputs import Output
 from .rendered import PostInfo, Rendered
 from .spill import Spill
 from .version import code_version
