@@ -201,7 +201,8 @@ class Cache:
         self.put_many(ns, {key: value})
 
     def get_parts(self, ns: str, key: str) -> dict | None:
-        """A dict stored by `put_parts`, or None (not stored, or a part lost)."""
+        """A dict stored by `put_parts`, or None (not stored, or a part lost). Leave it as it
+        is: `put_parts` given this very dict takes its parts as they were read."""
         count = self.get(ns, key)
         if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
             return None
