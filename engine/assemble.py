@@ -190,6 +190,7 @@ def _load(root: Path, cache: Cache, report: Report) -> tuple[list[content.Post],
     known_files = filestat.Known(cache, str(root), code_version())
     found = content.discover(root, report.errors, known_files)
     keys, read = _source_keys(root, [rel for rel, _ in found], known_files, report)
+    known_files.save()  # the files and folders it saw
     recorded = Recorded(cache, "source", content.Post, code_version(), str(root))
     known = recorded.get_many([key for key in keys if key is not None])
     parsed: dict[str, content.Post] = {}
@@ -251,7 +252,6 @@ def _source_keys(root: Path, found: list[str], known_files: filestat.Known, repo
         if key is not None and st is not None:
             known_files.note(rel, st, key)
         keys.append(key)
-    known_files.save()
     return keys, read
 
 

@@ -77,19 +77,12 @@ def discover(root: Path, problems: list[Problem],
     posts = []
     for kind, path, name, linked in _entries(root / "content" / "posts", root, problems):
         folder = f"content/posts/{name}/"
-        names = (known.names(folder, path) if kind == "dir" and known is not None and not linked
-                 else None)
-        if names is None and kind == "dir" and os.path.lexists(os.path.join(path, "index.md")):
-            before = len(problems)
-            listed = tree.listing(path, root, root, problems, checked=True)  # by _entries
-            names = listed.names
-            if known is not None and not (linked or listed.linked) and len(problems) == before:
-                known.note_names(folder, path, listed)
-        if names is not None:
-            if "index.md" in names:
+        if kind == "dir":
+            names = _folder_files(root, path, folder, linked, known, problems)
+            if names is None:
+                problems.extend(_unnamed(path, folder))
+            elif "index.md" in names:
                 posts.append((folder + "index.md", _bundle(folder, names, problems)))
-        elif kind == "dir":
-            problems.extend(_unnamed(path, folder))
         elif kind == "file" and name.endswith(_MARKDOWN):  # never skip one silently
             problems.append(Problem(f"posts live in folders: move this file to "
                                     f"`content/posts/{name.rsplit('.', 1)[0]}/index.md` (its "
@@ -102,6 +95,23 @@ def discover(root: Path, problems: list[Problem],
             problems.append(Problem(f"pages are `.md` files: rename this one to "
                                     f"`{name.rsplit('.', 1)[0]}.md`", f"content/pages/{name}"))
     return posts + pages
+
+
+def _folder_files(root: Path, path: str, folder: str, linked: bool, known,
+                  problems: list[Problem]) -> list[str] | None:
+    """The files of post folder `folder` (at `path`; `linked`: reached through a link), as
+    `known` recorded them or listed now; None when it has no `index.md`."""
+    if known is not None and not linked:
+        names = known.names(folder, path)
+        if names is not None:
+            return names
+    if not os.path.lexists(os.path.join(path, "index.md")):
+        return None
+    before = len(problems)
+    listed = tree.listing(path, root, root, problems, checked=True)  # checked by _entries
+    if known is not None and not (linked or listed.linked) and len(problems) == before:
+        known.note_names(folder, path, listed)
+    return listed.names
 
 
 _OTHER_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mdx")

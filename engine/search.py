@@ -7,7 +7,7 @@ given (checked: two builds give the same bytes). It is cached by the posts' keys
 build neither runs Pagefind nor loads the bundle: only the files' digests are read, and a
 bundle is indexed again only when the previous site lacks one of its files.
 
-Pagefind has no incremental mode (about 4.5 s of CPU per 1000 posts of 1500 words), so the
+Pagefind has no incremental mode (about 3 s of CPU per 1000 posts of 1500 words), so the
 index is made of bundles of about √N posts, merged by the search page: an edit indexes its own
 bundle again. Pagefind runs while the posts render, in processes of its own.
 """
@@ -40,7 +40,7 @@ _HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-SHARD: int | None = None  # posts a bundle; None: `shard_size` of the site's
+SHARD: int | None = None  # posts a bundle; None: by the site's size (`shard_size`)
 PROCESSES = os.cpu_count() or 1  # Pagefind processes at most, each indexing a bundle at a time
 
 
