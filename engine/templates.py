@@ -96,7 +96,7 @@ class Theme:
 
 _WHOLE = ("pprint", "string", "tojson", "dictsort", "items", "xmlattr")  # show a value whole
 _BY_NAME = ("attr", "map", "selectattr", "rejectattr", "groupby", "sort", "sum", "unique",
-            "min", "max")  # read attributes named by their arguments
+            "min", "max", "join")  # read attributes named by their arguments
 
 
 def environment(root: Path, theme: str, compiled: Path | None = None):

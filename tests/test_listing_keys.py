@@ -80,6 +80,10 @@ def test_a_template_read_through_a_variable_keys_on_every_field(tmp_path):
         '{% for group in years %}{% for item in group.posts %}{% for k, v in '
         'item.__dict__.items() %}{{ v }}{% endfor %}{% endfor %}{% endfor %}\n')
     assert templates.Theme(root, "mine").reads("archive.html") is None
+    (root / "themes" / "mine" / "templates" / "archive.html").write_text(
+        '{% set field = "series" %}{% for group in years %}'
+        '{{ group.posts|join(", ", attribute=field) }}{% endfor %}\n')
+    assert templates.Theme(root, "mine").reads("archive.html") is None
     assert "summary" in templates.Theme(root, "default").reads("index.html")
     assert "summary" not in templates.Theme(root, "default").reads("archive.html")
 
