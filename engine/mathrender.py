@@ -183,8 +183,9 @@ def _formula(tokens: list[Token], idx: int, dialect: str) -> tuple[str, bool]:
     return (tok.content.strip() if tok.type == "math_block" else tok.content), display
 
 
-def prefetch(tokens: list[Token], env: dict) -> None:
-    """Typeset the post's formulas in one call, as `render_math` will ask for them.
+def wanted(tokens: list[Token], env: dict) -> list[math.Formula]:
+    """The post's formulas as `render_math` will ask for them, to be typeset beforehand in
+    one call (`FormulaStore.prefetch`).
 
     The macro book is replayed on a copy, in the renderer's order (block tokens, the children
     of each inline one), so each formula gets the prefix it will have. A formula asked for
@@ -193,7 +194,7 @@ def prefetch(tokens: list[Token], env: dict) -> None:
     """
     dialect = env["dialect"]
     book: MacroBook = copy.deepcopy(env["macro_book"])
-    wanted: list[math.Formula] = []
+    found: list[math.Formula] = []
     for siblings, idx in _math_places(tokens):
         tex, display = _formula(siblings, idx, dialect)
         prefix = book.prefix
@@ -201,8 +202,8 @@ def prefetch(tokens: list[Token], env: dict) -> None:
             body = book.take(math.prepare(tex, dialect))
         except MacroError:  # reported when rendered
             continue
-        wanted.append((body, display, dialect, prefix))
-    env["formulas"].prefetch(wanted)
+        found.append((body, display, dialect, prefix))
+    return found
 
 
 def _math_places(tokens: list[Token]):

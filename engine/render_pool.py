@@ -44,22 +44,28 @@ class _Renderer:
         self.store = FormulaStore(cache)
         self.theme = templates.Theme(config.root, config.theme, compiled)
 
-    def render(self, post: Post) -> tuple[markdown.Rendered, Output | None]:
-        return self.page(post, self.body(post))
+    def render(self, posts: list[Post]) -> list[tuple[markdown.Rendered, Output | None]]:
+        return [self.page(post, result) for post, result in zip(posts, self.bodies(posts))]
 
-    def body(self, post: Post) -> markdown.Rendered:
-        """The post rendered, with its searchable text."""
-        try:
-            post = dataclasses.replace(post, body=content.read_body(self.config.root, post))
-        except (BuildError, OSError) as exc:
-            where = exc if isinstance(exc, BuildError) else BuildError(
-                f"cannot read this file: {exc.strerror}", post.source)
-            return markdown.Rendered("", "", errors=[where.problem])
-        result = markdown.render(post, self.config.math_dialect, self.store, self.config.plugins,
-                                 site_macros=self.config.math_macros)
-        if not result.errors and self.plan is not None and self.plan.search:
-            result.search = search.searchable(result.html)
-        return result
+    def bodies(self, posts: list[Post]) -> list[markdown.Rendered]:
+        """The posts rendered together (their formulas go to KaTeX in one call), with their
+        searchable text."""
+        read: dict[int, Post] = {}
+        unreadable: dict[int, markdown.Rendered] = {}
+        for i, post in enumerate(posts):
+            try:
+                read[i] = dataclasses.replace(post, body=content.read_body(self.config.root, post))
+            except (BuildError, OSError) as exc:
+                where = exc if isinstance(exc, BuildError) else BuildError(
+                    f"cannot read this file: {exc.strerror}", post.source)
+                unreadable[i] = markdown.Rendered("", "", errors=[where.problem])
+        rendered = dict(zip(read, markdown.render_many(
+            list(read.values()), self.config.math_dialect, self.store, self.config.plugins,
+            site_macros=self.config.math_macros)))
+        for result in rendered.values():
+            if not result.errors and self.plan is not None and self.plan.search:
+                result.search = search.searchable(result.html)
+        return [rendered.get(i) or unreadable[i] for i in range(len(posts))]
 
     def page(self, post: Post, result: markdown.Rendered) -> tuple[markdown.Rendered,
                                                                    Output | None]:
@@ -88,15 +94,15 @@ def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
     it). Returns the formulas typeset."""
     jobs = jobs or os.cpu_count() or 1
     jobs = min(jobs, max(1, len(posts) // _MIN_PER_WORKER))
+    chunks = [posts[i:i + _CHUNK] for i in range(0, len(posts), _CHUNK)]
     if jobs <= 1:
         renderer = _Renderer(config, cache, plan, compiled, spill)
-        for i, post in enumerate(posts):
-            result = renderer.body(post)
-            texts(i, result.search)
-            result, page = renderer.page(post, result)
-            sink(i, result, page, renderer.take_formulas())
+        for n, chunk in enumerate(chunks):
+            for j, (post, result) in enumerate(zip(chunk, renderer.bodies(chunk))):
+                texts(n * _CHUNK + j, result.search)
+                result, page = renderer.page(post, result)
+                sink(n * _CHUNK + j, result, page, renderer.take_formulas())
         return renderer.store.typeset_count
-    chunks = [posts[i:i + _CHUNK] for i in range(0, len(posts), _CHUNK)]
     # fork keeps start-up cheap on Linux; elsewhere the default method works as well
     method = "fork" if sys.platform.startswith("linux") else None
     typeset = 0
@@ -122,5 +128,5 @@ def _init(config: Config, cache_path: Path | None, plan, compiled: Path | None,
 def _render_chunk(posts: list[Post]):
     assert _worker is not None
     before = _worker.store.typeset_count
-    results = [_worker.render(p) for p in posts]
+    results = _worker.render(posts)
     return results, _worker.take_formulas(), _worker.store.typeset_count - before
