@@ -23,9 +23,10 @@ from .version import digest_of_sources, versions
 
 _LINES = re.compile(r"^\{([\d,\s-]*)\}$")
 _HERE = Path(__file__).resolve().parent
-# what decides a block's HTML besides its text: Pygments and the two modules that call it
+# what decides a block's HTML besides its text: Pygments and the modules that run it
 _ENGINE = (*versions(("pygments",)),
-           *(digest_of_sources(_HERE / name, _HERE) for name in ("codeblocks.py", "highlight.py")))
+           *(digest_of_sources(_HERE / name, _HERE)
+             for name in ("codeblocks.py", "highlight.py", "fastlex.py")))
 _KEY = keyer("code", _ENGINE)
 
 

@@ -10,6 +10,8 @@ import functools
 import html
 from typing import TYPE_CHECKING
 
+from . import fastlex
+
 if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
     from pygments.lexer import Lexer
@@ -23,7 +25,7 @@ def _lexer(lang: str) -> Lexer | None:
     from pygments.util import ClassNotFound
 
     try:
-        return get_lexer_by_name(lang, stripnl=False, ensurenl=True)
+        return fastlex.accelerate(get_lexer_by_name(lang, stripnl=False, ensurenl=True))
     except ClassNotFound:
         return None
 
