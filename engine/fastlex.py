@@ -19,6 +19,9 @@ from typing import Iterator
 
 _LEADING_FLAGS = re.compile(r"\(\?([ims]+)\)")
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # group numbers or names: they would shift
+# a pattern longer than this stays alone: compiled again within a join it would cost more than
+# it saves (Python's identifiers, 3,500 characters of Unicode classes, in eight states)
+LONG = 500
 _JOINED: dict[type, dict] = {}  # lexer class -> state -> steps
 
 
@@ -83,7 +86,7 @@ def _joinable(match, base: int) -> str | None:
     pattern = compiled.pattern
     if not pattern:
         return pattern  # `default(...)`: matches the empty string whatever its flags
-    if compiled.flags & re.VERBOSE or _BACKREF.search(pattern):
+    if compiled.flags & re.VERBOSE or _BACKREF.search(pattern) or len(pattern) > LONG:
         return None
     try:
         if re.compile(pattern, base).flags != compiled.flags:
