@@ -8,6 +8,9 @@ Generates a corpus with bench/corpus.py, then measures
              bodies, frontmatter stripped, in this process (best of 3): the cost nobody can
              avoid;
   cold       `python build.py --root DIR` after deleting DIR/site and DIR/.cache;
+  cold, no search index
+             the same for a copy of the corpus with `search = false`: what Pagefind's index
+             costs (it has no target of its own; left out with --one-cold);
   no-op      the same command again, nothing changed (the median of --repeat runs);
   one edit   bench/corpus.edit_one() changes one sentence of one post, then the command again
              (the median of --repeat runs, each editing the next post);
@@ -293,6 +296,11 @@ def _run(a, root: Path, ref: Path) -> int:
             edits.append(edit)
         notes.append(f"one edit: {last}")
         noop, edit = statistics.median(noops), statistics.median(edits)
+        if not a.one_cold:  # the index's share of the cold build, on the same sources
+            copy_source(root, ref)
+            with open(ref / "site.toml", "a", encoding="utf-8") as toml:
+                toml.write("search = false\n")
+            unsearched, _, _ = run_build(script, ref)
         copy_source(root, ref)
         _, _, _ = run_build(script, ref)
     except BuildFailed as e:
@@ -303,8 +311,10 @@ def _run(a, root: Path, ref: Path) -> int:
     cold_t, noop_t, edit_t, peak_t = TARGETS.get(n, (None, None, None, None))
     if isinstance(cold_t, str):
         cold_t = float(cold_t.rstrip("x")) * floor
-    rows += [_row("cold build", cold, "s", cold / floor, cold_t),
-             _row("no-op rebuild", noop, "s", noop / floor, noop_t),
+    rows += [_row("cold build", cold, "s", cold / floor, cold_t)]
+    if not a.one_cold:
+        rows += [_row("cold, no search index", unsearched, "s", unsearched / floor, None)]
+    rows += [_row("no-op rebuild", noop, "s", noop / floor, noop_t),
              _row("one post changed", edit, "s", edit / floor, edit_t),
              _row("peak PSS, cold (tree sum)", peak[1], "MiB", None, peak_t),
              _row("peak RSS, cold (tree sum)", peak[0], "MiB", None, None)]
