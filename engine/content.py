@@ -83,6 +83,10 @@ def discover(root: Path, problems: list[Problem],
                 problems.extend(_unnamed(path, folder))
             elif "index.md" in names:
                 posts.append((folder + "index.md", _bundle(folder, names, problems)))
+            elif os.path.isdir(os.path.join(path, "index.md")):  # (a link was judged above)
+                problems.append(Problem("`index.md` is a folder here, so this post is not "
+                                        "built: the post's text goes in a file `index.md`, "
+                                        "its figures beside it", folder + "index.md"))
         elif kind == "file" and name.endswith(_MARKDOWN):  # never skip one silently
             problems.append(Problem(f"posts live in folders: move this file to "
                                     f"`content/posts/{name.rsplit('.', 1)[0]}/index.md` (its "
