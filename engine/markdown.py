@@ -74,7 +74,7 @@ def render_many(posts: list[Post], site_dialect: str, formulas: FormulaStore,
         wanted.clear()
 
     for post in posts:
-        tokens, env = _parse(post, site_dialect, formulas, plugins, site_macros)
+        tokens, env = _parse(md, post, site_dialect, formulas, site_macros)
         more = mathrender.wanted(tokens, env)
         if group and len(wanted) + len(more) > MEMO // 2:  # all stay memoised
             flush()
@@ -84,9 +84,8 @@ def render_many(posts: list[Post], site_dialect: str, formulas: FormulaStore,
     return done
 
 
-def _parse(post: Post, site_dialect: str, formulas: FormulaStore, plugins: PluginSet,
+def _parse(md: MarkdownIt, post: Post, site_dialect: str, formulas: FormulaStore,
            site_macros) -> tuple[list[Token], dict]:
-    md = parser(plugins)
     env: dict = {"source": post.source, "line0": post.body_line - 1, "body": post.body,
                  "errors": [], "warnings": [], "assets": {}, "formulas": formulas,
                  "refs": [], "computed": formulas.computed, "computed_new": {}}

@@ -65,7 +65,7 @@ class _Renderer:
         for result in rendered.values():
             if not result.errors and self.plan is not None and self.plan.search:
                 result.search = search.searchable(result.html)
-        return [rendered.get(i) or unreadable[i] for i in range(len(posts))]
+        return [rendered[i] if i in rendered else unreadable[i] for i in range(len(posts))]
 
     def page(self, post: Post, result: markdown.Rendered) -> tuple[markdown.Rendered,
                                                                    Output | None]:
