@@ -25,6 +25,9 @@ from .rendered import Ref, Rendered, local
 from .slug import slug
 
 MAX_NESTING = 50  # block quotes and lists deeper than this are cut by markdown-it: reported
+# characters of Markdown rendered as one group at most: a post's tokens take about ten times
+# its text in memory, and a group's are all held until it renders
+GROUP_TEXT = 1 << 20
 _HTML_REF = re.compile(r"""\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
@@ -73,13 +76,19 @@ def render_many(posts: list[Post], site_dialect: str, formulas: FormulaStore,
         group.clear()
         wanted.clear()
 
+    text = 0  # of the group's posts: their tokens are held until the group is rendered
     for post in posts:
+        if group and text + len(post.body) > GROUP_TEXT:
+            flush()
+            text = 0
         tokens, env = _parse(md, post, site_dialect, formulas, site_macros)
         more = mathrender.wanted(tokens, env)
         if group and len(wanted) + len(more) > MEMO // 2:  # all stay memoised
             flush()
+            text = 0
         group.append((tokens, env))
         wanted.extend(more)
+        text += len(post.body)
     flush()
     return done
 

@@ -60,3 +60,14 @@ def test_a_group_never_outgrows_the_memo(monkeypatch):
     assert calls == [2, 2, 2]  # none typeset twice, one by one, after its prefetch
     for a, b in zip(together, alone):
         _same(a, b)
+
+
+def test_long_posts_go_in_groups_of_bounded_text(monkeypatch):
+    """Tokens are held until their group renders: a group's text is bounded, not only its
+    number of posts (eight huge posts must not sit in memory at once)."""
+    monkeypatch.setattr(markdown, "GROUP_TEXT", 40)
+    posts = [_post(n, f"Some prose here, then $z_{n}^2$.\n") for n in range(4)]  # 33 chars each
+    calls = _counting(monkeypatch)
+    together = markdown.render_many(posts, "modern", FormulaStore())
+    assert calls == [1, 1, 1, 1]
+    assert all("<math" in r.html and not r.errors for r in together)
