@@ -1,6 +1,6 @@
 """Whole-build benchmark: floor, cold build, no-op rebuild, one post edited, peak memory.
 
-    python bench/bench_build.py [--posts 1000] [--keep DIR] [--seed 0]
+    python bench/bench_build.py [--posts 1000] [--keep DIR] [--seed 0] [--eleventy DIR]
 
 Generates a corpus with bench/corpus.py, then measures
 
@@ -22,6 +22,11 @@ Generates a corpus with bench/corpus.py, then measures
   peak RSS   the same with summed VmRSS, which counts a shared page once per process (the
              render workers share the parent's pages and the libraries' code): shown for
              comparison with earlier figures.
+
+With `--eleventy DIR` (a folder where `npm install @11ty/eleventy@3.1.8
+@vscode/markdown-it-katex@1.1.2` was run), the peer builds the same posts cold: Eleventy 3
+with markdown-it and KaTeX, one Nunjucks layout, in DIR/bench-run; the cold target is then
+half of its time, as issue #15 sets it.
 
 Then it builds a copy of the edited content from scratch in a second root and checks that the
 incrementally rebuilt site is byte-for-byte the same. Builds run as subprocesses with this
@@ -220,6 +225,44 @@ def compare_trees(a: Path, b: Path) -> list[str]:
     return diff
 
 
+# --- the peer: Eleventy --------------------------------------------------------------------
+ELEVENTY_CONFIG = """import markdownIt from "markdown-it";
+import katexPlugin from "@vscode/markdown-it-katex";
+export default function (config) {
+  config.setLibrary("md", markdownIt({ html: true }).use(katexPlugin.default ?? katexPlugin));
+  config.addGlobalData("layout", "post.njk");
+  return { dir: { input: "content", output: "_site", includes: "../_includes" },
+           markdownTemplateEngine: false };
+}
+"""
+ELEVENTY_LAYOUT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+</head><body><main><h1>{{ title }}</h1>{{ content | safe }}</main></body></html>
+"""
+
+
+def run_eleventy(folder: Path, corpus_root: Path) -> float:
+    """Seconds for Eleventy in `folder` (its node_modules) to build `corpus_root`'s posts
+    cold: the sources copied to folder/bench-run, its output and cache deleted first."""
+    cli = folder / "node_modules" / "@11ty" / "eleventy" / "cmd.cjs"
+    if not cli.exists():
+        raise BuildFailed(f"no Eleventy at {cli}: run `npm install --prefix {folder} "
+                          "@11ty/eleventy@3.1.8 @vscode/markdown-it-katex@1.1.2`")
+    work = folder / "bench-run"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "_includes").mkdir(parents=True)
+    (work / "eleventy.config.mjs").write_text(ELEVENTY_CONFIG, encoding="utf-8")
+    (work / "_includes" / "post.njk").write_text(ELEVENTY_LAYOUT, encoding="utf-8")
+    shutil.copytree(corpus_root / "content", work / "content")
+    cmd = ["node", str(cli), "--config=eleventy.config.mjs", "--quiet"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=work, capture_output=True)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise BuildFailed(f"Eleventy exited with {proc.returncode}:\n"
+                          f"{(proc.stdout + proc.stderr).decode('utf-8', 'replace')[-4000:]}")
+    return seconds
+
+
 # --- report --------------------------------------------------------------------------------
 def _row(name, value, unit, ratio, target):
     if target is None:
@@ -242,6 +285,9 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3,
                     help="no-op and edit builds to take the median of (3): one sample on a "
                          "shared machine is noise")
+    ap.add_argument("--eleventy", type=Path, metavar="DIR",
+                    help="also build the corpus cold with Eleventy installed in DIR (see the "
+                         "module docstring); the cold target becomes half of its time")
     ap.add_argument("--one-cold", action="store_true",
                     help="sample the peak memory during the timed cold build instead of a "
                          "second one (for big corpora; the cold time is then a little high)")
@@ -280,6 +326,7 @@ def _run(a, root: Path, ref: Path) -> int:
     notes = []
     try:
         clean(root)
+        peer = run_eleventy(a.eleventy.resolve(), root) if a.eleventy else None
         cold, peak, last = run_build(script, root, sample=a.one_cold)
         notes.append(f"cold:     {last}")
         if not a.one_cold:
@@ -311,6 +358,10 @@ def _run(a, root: Path, ref: Path) -> int:
     cold_t, noop_t, edit_t, peak_t = TARGETS.get(n, (None, None, None, None))
     if isinstance(cold_t, str):
         cold_t = float(cold_t.rstrip("x")) * floor
+    if peer is not None:
+        rows += [_row("Eleventy 3 + KaTeX, cold", peer, "s", peer / floor, None)]
+        if n == TARGET_POSTS:
+            cold_t = peer / 2  # the target itself: half of the peer's time, same run
     rows += [_row("cold build", cold, "s", cold / floor, cold_t)]
     if not a.one_cold:
         rows += [_row("cold, no search index", unsearched, "s", unsearched / floor, None)]
@@ -327,6 +378,8 @@ def _run(a, root: Path, ref: Path) -> int:
         print(f"(targets are set for {' and '.join(map(str, TARGETS))} posts; this run has {n})")
     print(f"runs: no-op {', '.join(f'{t:.2f}' for t in noops)} s; one edit "
           f"{', '.join(f'{t:.2f}' for t in edits)} s")
+    if peer is not None:
+        print(f"cold build / Eleventy: {cold / peer:.2f}")
     print(f"load average during the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     diff = compare_trees(root / "site", ref / "site")
     rel = edited_path.relative_to(root).as_posix() + (f" and {len(edits) - 1} before it"
