@@ -6,8 +6,9 @@ Pygments spends on a code block (2 ms for a twenty-line Python block here, measu
 rules of a state are joined into one alternation, `(A)|(B)|...`, which the `re` engine tries
 in the same order at the same position; the group that matched names the rule, and that rule's
 own pattern is matched again to give its action the very match object it gets in Pygments.
-Rules that cannot be joined (back-references and conditionals, whose numbers would shift; verbose patterns,
-whose comments would swallow the joint) stay on their own, in their place. The loop below is
+Rules that cannot be joined stay on their own, in their place: back-references and
+conditionals (their group numbers would shift), verbose patterns (a comment would swallow the
+joint), flags of their own, and long patterns (see LONG). The loop below is
 `RegexLexer.get_tokens_unprocessed` (Pygments 2.21) with that one change; tests compare the
 two token by token, on real code and on random text.
 """
