@@ -134,3 +134,17 @@ def test_the_workflow_build_steps_work_in_a_fresh_clone(tmp_path, shipped):
                                   capture_output=True, text=True)
             assert done.returncode == 0, done.stdout + done.stderr
     assert (clone / "site" / "index.html").is_file() and (clone / "site" / "404.html").is_file()
+
+
+def test_the_readme_site_toml_example_is_accepted(tmp_path):
+    """Copied from the README as it stands, the documented settings load without a problem
+    (a key written twice there once made it invalid TOML)."""
+    from engine.config import load_config
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Site settings: `site.toml`"):]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "site.toml").write_text(example, encoding="utf-8")
+    config = load_config(tmp_path)
+    assert config.title == "My blog" and config.lang == "en" and config.reader.paginate == 10
+    assert dict(config.math_macros)["R"] == "\\mathbb{R}"
