@@ -117,10 +117,16 @@ def register_all(md, plugins: PluginSet, option_error=None) -> None:
     for plugin in plugins.plugins:
         report = functools.partial(option_error, plugin.name) if option_error else None
         before = dict(md.renderer.rules)
+        parsing = {rule.fn for _, ruler in _rulers(md) for rule in ruler.__rules__}
         module_of(plugin).register(md, plugin.table, Services(plugin.name, plugin.code, report))
         for name, rule in md.renderer.rules.items():
             if before.get(name) is not rule:
                 md.renderer.rules[name] = _guarded(plugin.name, rule)
+        for kind, ruler in _rulers(md):
+            for rule in ruler.__rules__:
+                if rule.fn not in parsing:
+                    rule.fn = _guarded_parse(plugin.name, kind, rule.fn)
+            ruler.__cache__ = None  # the chains are compiled again with the guarded rules
 
 
 def _guarded(plugin: str, rule):
@@ -136,6 +142,36 @@ def _guarded(plugin: str, rule):
             env["errors"].append(problem(env, line, f"the `{plugin}` plugin failed on this "
                                                     f"block: {type(exc).__name__}: {exc}"))
             return ""
+
+    return guarded
+
+
+def _rulers(md):
+    """markdown-it's parsing rule lists, by the arguments their rules take after `state`."""
+    return (("core", md.core.ruler), ("block", md.block.ruler), ("inline", md.inline.ruler),
+            ("core", md.inline.ruler2))
+
+
+def _guarded_parse(plugin: str, kind: str, rule):
+    """A plugin's parsing rule whose exceptions become one error at the post (at the block's
+    line when markdown-it gives one) instead of ending the build as an internal error."""
+
+    @functools.wraps(rule)
+    def guarded(state, *args):
+        try:
+            return rule(state, *args)
+        except Exception as exc:
+            env = state.env
+            if not isinstance(env, dict) or "errors" not in env:
+                raise  # a plugin's own parse, outside a post: its caller decides
+            failed = env.setdefault("failed_plugins", set())
+            if plugin not in failed:  # once a post: the rule may be tried at every line
+                failed.add(plugin)
+                line = args[0] if kind == "block" else 0
+                env["errors"].append(problem(env, line, f"the `{plugin}` plugin failed while "
+                                                        f"reading this post: "
+                                                        f"{type(exc).__name__}: {exc}"))
+            return False if kind in ("block", "inline") else None
 
     return guarded
 

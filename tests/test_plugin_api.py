@@ -80,6 +80,45 @@ def test_an_exception_in_a_plugin_is_an_error_at_the_block(site):
                               "on this block: ZeroDivisionError"), message
 
 
+BROKEN_PARSING = """
+def register(md, options, services):
+    def core(state):
+        if "CORE" in state.src:
+            raise ValueError("core rule failed")
+
+    def block(state, start, end, silent):
+        if state.getLines(start, start + 1, 0, False).startswith("BLOCK"):
+            raise KeyError("block rule failed")
+        return False
+
+    md.core.ruler.after("block", "broken_core", core)
+    md.block.ruler.before("paragraph", "broken_block", block)
+"""
+
+
+@pytest.mark.parametrize("text, where, what", [
+    ("Fine.\n\nCORE\n", 5, "ValueError: core rule failed"),  # no line: the body's first
+    ("Fine.\n\nBLOCK here\n", 8, "KeyError: 'block rule failed'"),  # the block's line
+])
+def test_an_exception_in_a_plugins_parsing_rule_is_an_error_at_the_post(site, text, where,
+                                                                          what):
+    """Not only render rules: a core or block rule that raises is reported once, at the post,
+    and the other posts still render; never an internal error."""
+    (site / "plugins" / "broken.py").write_text(BROKEN_PARSING)
+    (site / "site.toml").write_text('title = "T"\nplugins = ["callout", "broken"]\n')
+    post = site / "content" / "posts" / "b" / "index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("---\ntitle: B\ndate: 2024-01-02\n---\n\n" + text)
+    try:
+        with pytest.raises(BuildFailed) as failed:
+            assemble.build(site, jobs=1)
+    finally:
+        sys.modules.pop("_site_plugin_broken", None)
+    assert [p.format().splitlines()[0] for p in failed.value.problems] == [
+        f"content/posts/b/index.md:{where}: error: the `broken` plugin failed while reading "
+        f"this post: {what}"]
+
+
 def test_an_unknown_plugin_is_an_error_at_the_plugins_line(site):
     (site / "site.toml").write_text('title = "T"\nplugins = ["callout", "nope"]\n')
     with pytest.raises(BuildFailed) as failed:
