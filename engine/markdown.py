@@ -76,19 +76,16 @@ def render_many(posts: list[Post], site_dialect: str, formulas: FormulaStore,
         group.clear()
         wanted.clear()
 
-    text = 0  # of the group's posts: their tokens are held until the group is rendered
     for post in posts:
-        if group and text + len(post.body) > GROUP_TEXT:
+        # the group's tokens are all held until it renders
+        if group and sum(len(env["body"]) for _, env in group) + len(post.body) > GROUP_TEXT:
             flush()
-            text = 0
         tokens, env = _parse(md, post, site_dialect, formulas, site_macros)
         more = mathrender.wanted(tokens, env)
         if group and len(wanted) + len(more) > MEMO // 2:  # all stay memoised
             flush()
-            text = 0
         group.append((tokens, env))
         wanted.extend(more)
-        text += len(post.body)
     flush()
     return done
 

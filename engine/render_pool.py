@@ -89,30 +89,29 @@ def render_all(posts: list[Post], config: Config, cache: Cache, sink: Sink,
                jobs: int | None = None, plan: "pages.SitePlan | None" = None,
                compiled: Path | None = None, spill: Path | None = None,
                texts: Callable[[int, str], None] = lambda i, text: None) -> int:
-    """Render `posts`, calling `sink` for each in order, and `texts` with its searchable text
-    as soon as there is one (in this process, before its page: the search index waits for
-    it). Returns the formulas typeset."""
+    """Render `posts` in chunks, calling `texts` with each one's searchable text (first: the
+    search index waits for it), then `sink`, in order. Returns the formulas typeset."""
     jobs = jobs or os.cpu_count() or 1
     jobs = min(jobs, max(1, len(posts) // _MIN_PER_WORKER))
     chunks = [posts[i:i + _CHUNK] for i in range(0, len(posts), _CHUNK)]
     if jobs <= 1:
         renderer = _Renderer(config, cache, plan, compiled, spill)
-        for n, chunk in enumerate(chunks):
-            for j, (post, result) in enumerate(zip(chunk, renderer.bodies(chunk))):
-                texts(n * _CHUNK + j, result.search)
-                result, page = renderer.page(post, result)
-                sink(n * _CHUNK + j, result, page, renderer.take_formulas())
-        return renderer.store.typeset_count
+        return _deliver((_chunk(renderer, chunk) for chunk in chunks), texts, sink)
     # fork keeps start-up cheap on Linux; elsewhere the default method works as well
     method = "fork" if sys.platform.startswith("linux") else None
-    typeset = 0
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
                              initializer=_init, initargs=(config, cache.path, plan, compiled, spill)) as pool:
-        for n, (results, formulas, count) in enumerate(pool.map(_render_chunk, chunks)):
-            typeset += count
-            for j, (result, page) in enumerate(results):
-                texts(n * _CHUNK + j, result.search)
-                sink(n * _CHUNK + j, result, page, formulas if j == 0 else {})
+        return _deliver(pool.map(_render_chunk, chunks), texts, sink)
+
+
+def _deliver(done, texts: Callable[[int, str], None], sink: Sink) -> int:
+    """Hand each chunk's results on, in order; the formulas typeset."""
+    typeset = 0
+    for n, (results, formulas, count) in enumerate(done):
+        typeset += count
+        for j, (result, page) in enumerate(results):
+            texts(n * _CHUNK + j, result.search)
+            sink(n * _CHUNK + j, result, page, formulas if j == 0 else {})
     return typeset
 
 
@@ -127,6 +126,11 @@ def _init(config: Config, cache_path: Path | None, plan, compiled: Path | None,
 
 def _render_chunk(posts: list[Post]):
     assert _worker is not None
-    before = _worker.store.typeset_count
-    results = _worker.render(posts)
-    return results, _worker.take_formulas(), _worker.store.typeset_count - before
+    return _chunk(_worker, posts)
+
+
+def _chunk(renderer: _Renderer, posts: list[Post]):
+    """The chunk's (rendered, page) pairs, the formulas typeset for it and how many."""
+    before = renderer.store.typeset_count
+    results = renderer.render(posts)
+    return results, renderer.take_formulas(), renderer.store.typeset_count - before
